@@ -1,0 +1,1 @@
+"""The server process: configuration, ASGI app and command line."""

@@ -1,0 +1,124 @@
+"""The `callbackd` command: serve, worker, account create."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+import uvicorn
+
+from callbackd import services as wiring
+from callbackd.app import create_app
+from callbackd.config import ConfigError, Settings, add_arguments, load
+from domain.accounts import InvalidRegion
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callbackd", description="Callback profiles over GraphQL, delivered durably."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the GraphQL server and delivery workers")
+    add_arguments(serve)
+    worker = commands.add_parser("worker", help="run delivery workers only (needs MongoDB)")
+    add_arguments(worker)
+    account = commands.add_parser("account", help="manage accounts")
+    account_commands = account.add_subparsers(dest="account_command", required=True)
+    create = account_commands.add_parser("create", help="create an account; prints its API key")
+    create.add_argument("name", help="account name")
+    create.add_argument("--region", default="IN", help="region prefix of profile ids (IN)")
+    add_arguments(create)
+    return parser
+
+
+def _say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+async def _serve(settings: Settings) -> None:
+    runtime = wiring.build(settings)
+    store = runtime.services.store
+    await store.start()
+    _say(f"callbackd: store: {store.description}")
+    if settings.secret_key_generated:
+        _say("callbackd: development mode: a new CALLBACKD_SECRET_KEY was generated for this run")
+    _say(f"callbackd: GraphiQL: http://{settings.host}:{settings.port}/graphql")
+    if settings.mongodb_url is None:
+        _, key = await runtime.services.accounts.create("development")
+        _say("callbackd: API key of the development account (header `Authorization: Bearer KEY`):")
+        _say(key)
+    else:
+        _say("callbackd: create an API key with `callbackd account create NAME`")
+    config = uvicorn.Config(
+        create_app(runtime),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        lifespan="on",
+    )
+    await uvicorn.Server(config).serve()
+
+
+async def _work(settings: Settings) -> None:
+    runtime = wiring.build(settings)
+    await runtime.start(serve_subscriptions=False)
+    _say(f"callbackd: worker with {settings.workers} slots on {runtime.services.store.description}")
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    await stopping.wait()
+    await runtime.stop()
+
+
+async def _create_account(settings: Settings, name: str, region: str) -> str:
+    runtime = wiring.build(settings)
+    await runtime.services.store.start()
+    try:
+        _, key = await runtime.services.accounts.create(name, region)
+    finally:
+        await runtime.stop()
+    return key
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # httpx logs every callback URL at INFO; those carry customers' query-string tokens.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = load(args)
+    except ConfigError as exc:
+        print(f"callbackd: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        asyncio.run(_serve(settings))
+        return 0
+    if args.command == "worker":
+        if settings.mongodb_url is None or settings.workers == 0:
+            print(
+                "callbackd: a worker needs MONGODB_URL and CALLBACKD_WORKERS > 0", file=sys.stderr
+            )
+            return 2
+        asyncio.run(_work(settings))
+        return 0
+    if settings.mongodb_url is None:
+        print(
+            "callbackd: warning: no MONGODB_URL, so this account lives only in this process",
+            file=sys.stderr,
+        )
+    try:
+        key = asyncio.run(_create_account(settings, args.name, args.region))
+    except InvalidRegion as exc:
+        print(f"callbackd: {exc}", file=sys.stderr)
+        return 2
+    _say(f"Account {args.name} created in region {args.region}. API key:")
+    _say(key)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

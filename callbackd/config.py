@@ -1,0 +1,152 @@
+"""Settings from environment variables, each also a command-line flag."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from domain.secretbox import generate_server_key, parse_server_key
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    env: str
+    flag: str
+    help: str
+    default: str | None
+
+
+OPTIONS = (
+    Option(
+        "MONGODB_URL", "--mongodb-url", "MongoDB connection string; unset: embedded store", None
+    ),
+    Option("CALLBACKD_DATABASE", "--database", "database name", "callbackd"),
+    Option("CALLBACKD_HOST", "--host", "listen address", "127.0.0.1"),
+    Option("CALLBACKD_PORT", "--port", "listen port", "8000"),
+    Option(
+        "CALLBACKD_SECRET_KEY",
+        "--secret-key",
+        "32 bytes in base64 that encrypt stored secrets; required with MongoDB",
+        None,
+    ),
+    Option(
+        "CALLBACKD_ALLOW_NETWORKS",
+        "--allow-networks",
+        "comma-separated CIDRs callbacks may reach despite the private-address guard",
+        "",
+    ),
+    Option("CALLBACKD_MAX_ATTEMPTS", "--max-attempts", "attempts before a delivery fails", "8"),
+    Option(
+        "CALLBACKD_RETRY_BASE_SECONDS",
+        "--retry-base-seconds",
+        "first retry delay; later ones grow exponentially with jitter",
+        "5",
+    ),
+    Option(
+        "CALLBACKD_REQUEST_TIMEOUT_SECONDS",
+        "--request-timeout-seconds",
+        "per-callback timeout",
+        "10",
+    ),
+    Option("CALLBACKD_WORKERS", "--workers", "delivery concurrency in this process; 0: none", "32"),
+    Option(
+        "CALLBACKD_LEASE_SECONDS",
+        "--lease-seconds",
+        "how long a worker owns a claimed delivery; must exceed the request timeout",
+        "30",
+    ),
+    Option(
+        "CALLBACKD_MIN_THROTTLE_RETRY_SECONDS",
+        "--min-throttle-retry-seconds",
+        "least delay after a timeout or a 429",
+        "60",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    mongodb_url: str | None
+    database: str
+    host: str
+    port: int
+    secret_key: bytes
+    secret_key_generated: str | None
+    allow_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    max_attempts: int
+    retry_base_seconds: float
+    request_timeout_seconds: float
+    workers: int
+    lease_seconds: float
+    min_throttle_retry_seconds: float
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    for o in OPTIONS:
+        shown = "unset" if o.default is None else repr(o.default)
+        parser.add_argument(o.flag, dest=o.env, help=f"{o.help} (env {o.env}, default {shown})")
+
+
+def _number(raw: dict[str, str | None], env: str, kind: type[Any], low: float) -> Any:
+    text = raw[env]
+    try:
+        value = kind(text)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{env} must be a number, got {text!r}") from exc
+    if value < low:
+        raise ConfigError(f"{env} must be at least {low}, got {value}")
+    return value
+
+
+def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if environ is None else environ)
+    given = vars(args) if args is not None else {}
+    raw: dict[str, str | None] = {
+        o.env: given.get(o.env) or env.get(o.env) or o.default for o in OPTIONS
+    }
+    key_text = raw["CALLBACKD_SECRET_KEY"]
+    generated = None
+    if key_text is None:
+        if raw["MONGODB_URL"]:
+            raise ConfigError("CALLBACKD_SECRET_KEY is required with MongoDB")
+        generated = key_text = generate_server_key()
+    try:
+        key = parse_server_key(key_text)
+        networks = tuple(
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in (raw["CALLBACKD_ALLOW_NETWORKS"] or "").split(",")
+            if part.strip()
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    settings = Settings(
+        mongodb_url=raw["MONGODB_URL"] or None,
+        database=raw["CALLBACKD_DATABASE"] or "callbackd",
+        host=raw["CALLBACKD_HOST"] or "127.0.0.1",
+        port=_number(raw, "CALLBACKD_PORT", int, 0),
+        secret_key=key,
+        secret_key_generated=generated,
+        allow_networks=networks,
+        max_attempts=_number(raw, "CALLBACKD_MAX_ATTEMPTS", int, 1),
+        retry_base_seconds=_number(raw, "CALLBACKD_RETRY_BASE_SECONDS", float, 0),
+        request_timeout_seconds=_number(raw, "CALLBACKD_REQUEST_TIMEOUT_SECONDS", float, 0.01),
+        workers=_number(raw, "CALLBACKD_WORKERS", int, 0),
+        lease_seconds=_number(raw, "CALLBACKD_LEASE_SECONDS", float, 0.01),
+        min_throttle_retry_seconds=_number(raw, "CALLBACKD_MIN_THROTTLE_RETRY_SECONDS", float, 0),
+    )
+    if settings.lease_seconds <= settings.request_timeout_seconds:
+        raise ConfigError(
+            "CALLBACKD_LEASE_SECONDS must exceed CALLBACKD_REQUEST_TIMEOUT_SECONDS, or a slow "
+            "callback would be sent twice"
+        )
+    return settings
+
+
+__all__ = ["OPTIONS", "ConfigError", "Settings", "add_arguments", "load"]

@@ -1,0 +1,75 @@
+"""Wires the store, the domain services and the delivery engine for one process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from callbackd.config import Settings
+from delivery.engine import Engine, EngineSettings
+from delivery.guard import Guard
+from delivery.hub import Hub
+from delivery.recorder import Recorder
+from delivery.retry import RetryPolicy
+from delivery.sender import Sender, new_client
+from delivery.tester import Tester
+from domain.accounts import Accounts
+from domain.deliveries import Deliveries
+from domain.profiles import Profiles
+from domain.secretbox import SecretBox
+from graph.context import Services
+from storage import open_store
+
+
+@dataclass
+class Runtime:
+    """Everything one process runs; `start` and `stop` bracket its life."""
+
+    services: Services
+    engine: Engine | None
+    client: httpx.AsyncClient
+
+    async def start(self, serve_subscriptions: bool = True) -> None:
+        await self.services.store.start()
+        if serve_subscriptions:
+            self.services.hub.start()
+        if self.engine is not None:
+            self.engine.start()
+
+    async def stop(self) -> None:
+        if self.engine is not None:
+            await self.engine.stop()
+        await self.services.hub.stop()
+        await self.client.aclose()
+        await self.services.store.close()
+
+
+def build(settings: Settings) -> Runtime:
+    store = open_store(settings.mongodb_url, settings.database)
+    box = SecretBox(settings.secret_key)
+    client = new_client(settings.request_timeout_seconds, max(settings.workers, 4))
+    sender = Sender(client, Guard(settings.allow_networks), settings.request_timeout_seconds)
+    recorder = Recorder(store, sender, box)
+    engine = None
+    if settings.workers > 0:
+        engine = Engine(
+            store,
+            recorder,
+            RetryPolicy(
+                settings.max_attempts,
+                settings.retry_base_seconds,
+                settings.min_throttle_retry_seconds,
+            ),
+            EngineSettings(concurrency=settings.workers, lease_seconds=settings.lease_seconds),
+        )
+    profiles = Profiles(store, box)
+    services = Services(
+        store=store,
+        accounts=Accounts(store),
+        profiles=profiles,
+        deliveries=Deliveries(store, on_queued=engine.wake if engine else lambda: None),
+        tester=Tester(profiles, recorder),
+        hub=Hub(store),
+    )
+    return Runtime(services=services, engine=engine, client=client)

@@ -1,0 +1,1 @@
+"""Domain records, rules and services; nothing here knows GraphQL."""

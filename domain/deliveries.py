@@ -1,0 +1,140 @@
+"""Status reports become durable deliveries; reading and re-queueing them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from catalog import get_channel
+from domain import clock, values
+from domain.errors import ErrorCode, UserError
+from domain.ids import sortable_id
+from domain.models import Account, Delivery, DeliveryStatus
+from domain.pagination import decode_cursor, page_size
+from storage import DeliveryFilter, Store
+
+MAX_BATCH = 1000
+MAX_IDEMPOTENCY_KEY = 200
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEvent:
+    profile_id: str
+    values: Any
+    idempotency_key: str | None = None
+
+
+def delivery_not_found() -> UserError:
+    return UserError(("id",), "No delivery with this id.", ErrorCode.NOT_FOUND)
+
+
+class Deliveries:
+    def __init__(self, store: Store, on_queued: Callable[[], None] = lambda: None) -> None:
+        self._store = store
+        self._on_queued = on_queued
+
+    async def publish(
+        self, account: Account, events: Sequence[StatusEvent]
+    ) -> tuple[list[Delivery | None], list[UserError]]:
+        """Stores one delivery per event, or none at all when any event is at fault."""
+        if not 1 <= len(events) <= MAX_BATCH:
+            return [], [
+                UserError(
+                    ("events",), f"Send 1 to {MAX_BATCH} events per call.", ErrorCode.TOO_MANY
+                )
+            ]
+        wanted = list(dict.fromkeys(e.profile_id for e in events))
+        profiles = {p.id: p for p in await self._store.get_profiles(account.id, wanted)}
+        now = clock.now()
+        batch: list[Delivery] = []
+        errors: list[UserError] = []
+        for i, event in enumerate(events):
+            where = ("events", str(i))
+            profile = profiles.get(event.profile_id)
+            if profile is None:
+                errors.append(
+                    UserError(
+                        (*where, "callbackProfileId"),
+                        "No callback profile with this id.",
+                        ErrorCode.NOT_FOUND,
+                    )
+                )
+                continue
+            key = event.idempotency_key
+            if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+                errors.append(
+                    UserError(
+                        (*where, "idempotencyKey"),
+                        f"Idempotency keys take 1 to {MAX_IDEMPOTENCY_KEY} characters.",
+                        ErrorCode.INVALID_VALUE,
+                    )
+                )
+                continue
+            channel = get_channel(profile.channel)
+            assert channel is not None
+            clean, value_errors = values.check(channel, event.values, (*where, "values"))
+            errors += value_errors
+            if clean is None:
+                continue
+            batch.append(
+                Delivery(
+                    id=sortable_id("dlv"),
+                    account_id=account.id,
+                    profile_id=profile.id,
+                    channel=profile.channel,
+                    values=clean,
+                    idempotency_key=key,
+                    status=DeliveryStatus.PENDING,
+                    attempt_count=0,
+                    next_attempt_at=now,
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    manual_retry=False,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        if errors:
+            return [None] * len(events), errors
+        stored = await self._store.insert_deliveries(batch)
+        self._on_queued()
+        return list(stored), []
+
+    async def get(self, account: Account, delivery_id: str) -> Delivery | None:
+        return await self._store.get_delivery(account.id, delivery_id)
+
+    async def page(
+        self,
+        account: Account,
+        first: int | None,
+        after: str | None,
+        profile_id: str | None,
+        status: DeliveryStatus | None,
+    ) -> tuple[list[Delivery], bool]:
+        limit = page_size(first)
+        where = DeliveryFilter(profile_id=profile_id, status=status)
+        rows = await self._store.list_deliveries(account.id, where, decode_cursor(after), limit + 1)
+        return rows[:limit], len(rows) > limit
+
+    async def retry(
+        self, account: Account, delivery_id: str
+    ) -> tuple[Delivery | None, list[UserError]]:
+        current = await self._store.get_delivery(account.id, delivery_id)
+        if current is None:
+            return None, [delivery_not_found()]
+        if current.status is not DeliveryStatus.FAILED:
+            return None, [
+                UserError(
+                    ("id",),
+                    f"Only failed deliveries can be retried; this one is {current.status.value}.",
+                    ErrorCode.CONFLICT,
+                )
+            ]
+        requeued = await self._store.requeue(account.id, delivery_id, clock.now())
+        if requeued is None:
+            return None, [
+                UserError(("id",), "The delivery changed meanwhile; try again.", ErrorCode.CONFLICT)
+            ]
+        self._on_queued()
+        return requeued, []

@@ -1,0 +1,160 @@
+"""The records callbackd keeps: accounts, callback profiles, deliveries and attempts.
+
+Secret material (encryption keys and IVs, secret header values, signing secrets) is held
+here only in its sealed form; see `domain.secretbox`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from catalog import BodyFormat, ChannelKind, HttpMethod
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    name: str
+    region: str
+    key_hash: str
+    created_at: datetime
+
+
+class EncryptionAlgorithm(Enum):
+    AES_128_CFB = "AES_128_CFB"
+    AES_192_CFB = "AES_192_CFB"
+    AES_256_CFB = "AES_256_CFB"
+    AES_128_GCM = "AES_128_GCM"
+    AES_192_GCM = "AES_192_GCM"
+    AES_256_GCM = "AES_256_GCM"
+
+    @property
+    def key_bytes(self) -> int:
+        return int(self.value.split("_")[1]) // 8
+
+    @property
+    def mode(self) -> str:
+        return self.value.rsplit("_", 1)[1]
+
+
+class SecretEncoding(Enum):
+    TEXT = "TEXT"
+    HEX = "HEX"
+    BASE64 = "BASE64"
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    name: str
+    value: str
+    """The plain value, or for a secret header the sealed value."""
+    secret: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Encryption:
+    algorithm: EncryptionAlgorithm
+    sealed_key: str
+    sealed_iv: str
+    parameters: tuple[str, ...]
+    random_iv: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    id: str
+    account_id: str
+    title: str
+    channel: ChannelKind
+    event: str
+    http_method: HttpMethod
+    endpoint: str
+    variables: tuple[str, ...]
+    body_template: Any
+    body_format: BodyFormat
+    headers: tuple[Header, ...]
+    encryption: Encryption | None
+    response_message: str | None
+    sealed_signing_secrets: tuple[SigningSecret, ...]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SigningSecret:
+    sealed: str
+    created_at: datetime
+    expires_at: datetime | None = None
+
+
+class DeliveryStatus(Enum):
+    PENDING = "PENDING"
+    DELIVERING = "DELIVERING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+class AttemptTrigger(Enum):
+    TEST = "TEST"
+    EVENT = "EVENT"
+    RETRY = "RETRY"
+    MANUAL = "MANUAL"
+
+
+class AttemptOutcome(Enum):
+    SUCCEEDED = "SUCCEEDED"
+    HTTP_ERROR = "HTTP_ERROR"
+    UNEXPECTED_RESPONSE = "UNEXPECTED_RESPONSE"
+    TIMEOUT = "TIMEOUT"
+    CONNECTION_ERROR = "CONNECTION_ERROR"
+    BLOCKED = "BLOCKED"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: str
+    account_id: str
+    profile_id: str
+    channel: ChannelKind
+    values: dict[str, Any]
+    idempotency_key: str | None
+    status: DeliveryStatus
+    attempt_count: int
+    next_attempt_at: datetime | None
+    lease_owner: str | None
+    lease_expires_at: datetime | None
+    manual_retry: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SentRequest:
+    """An outgoing request as recorded: secret header values and encrypted values redacted."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    id: str
+    account_id: str
+    profile_id: str | None
+    delivery_id: str | None
+    channel: ChannelKind
+    number: int
+    trigger: AttemptTrigger
+    outcome: AttemptOutcome
+    request: SentRequest
+    status_code: int | None
+    response_body: str | None
+    duration_ms: float
+    error: str | None
+    started_at: datetime

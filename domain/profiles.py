@@ -1,0 +1,202 @@
+"""Creating, reading, editing and deleting callback profiles of one account."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import uuid
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from catalog import CHANNELS, BodyFormat, Channel, ChannelKind, get_channel
+from domain import clock, validation
+from domain.drafts import ProfileDraft, TemplateDraft
+from domain.errors import ErrorCode, UserError
+from domain.models import Account, Encryption, Header, Profile, SigningSecret
+from domain.pagination import decode_cursor, page_size
+from domain.secretbox import SecretBox
+from storage import ProfileFilter, Store
+
+
+def not_found(field: tuple[str, ...] = ("id",)) -> UserError:
+    # A foreign id answers exactly like a missing one, so ids of other accounts cannot be probed.
+    return UserError(field, "No callback profile with this id.", ErrorCode.NOT_FOUND)
+
+
+# Receivers get a day to switch to a rotated secret; until then both sign.
+ROTATION_OVERLAP = timedelta(hours=24)
+
+
+def new_signing_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    profile: Profile | None
+    signing_secret: str | None
+    errors: list[UserError]
+
+
+class Profiles:
+    def __init__(self, store: Store, box: SecretBox) -> None:
+        self._store = store
+        self._box = box
+
+    def build(
+        self, account: Account, draft: ProfileDraft
+    ) -> tuple[Profile | None, list[UserError]]:
+        """Checks a draft and turns it into an unsaved profile with a fresh signing secret."""
+        channel = get_channel(draft.channel)
+        if channel is None:
+            known = ", ".join(k.value for k in CHANNELS)
+            return None, [
+                UserError(
+                    ("channel",),
+                    f"Channel {draft.channel.value} is not available; available: {known}.",
+                    ErrorCode.UNKNOWN_CHANNEL,
+                )
+            ]
+        fmt = draft.body_format or BodyFormat.JSON
+        errors = [
+            *validation.title(draft.title),
+            *validation.http_method(channel, draft.http_method),
+            *validation.body_format(channel, draft.http_method, fmt),
+            *validation.endpoint(draft.endpoint),
+            *validation.headers(draft.headers),
+            *validation.response_message(channel, draft.response_message),
+        ]
+        checked, template_errors = validation.template(
+            channel, draft.http_method, fmt, TemplateDraft(draft.variables, draft.body_template)
+        )
+        errors += template_errors
+        if checked is not None and draft.encryption is not None:
+            errors += validation.encryption(draft.encryption, checked.variables)
+        if errors or checked is None:
+            return None, errors
+        now = clock.now()
+        profile = Profile(
+            id=f"{account.region}_{uuid.uuid4()}",
+            account_id=account.id,
+            title=draft.title.strip(),
+            channel=channel.kind,
+            event=channel.event.name,
+            http_method=draft.http_method,
+            endpoint=draft.endpoint.strip(),
+            variables=checked.variables,
+            body_template=checked.template,
+            body_format=fmt,
+            headers=tuple(
+                Header(h.name, self._box.seal(h.value) if h.secret else h.value, h.secret)
+                for h in draft.headers
+            ),
+            encryption=self._seal_encryption(draft),
+            response_message=draft.response_message,
+            sealed_signing_secrets=(),
+            created_at=now,
+            updated_at=now,
+        )
+        return profile, []
+
+    def _seal_encryption(self, draft: ProfileDraft) -> Encryption | None:
+        if draft.encryption is None:
+            return None
+        key, iv = validation.decoded_key_and_iv(draft.encryption)
+        return Encryption(
+            algorithm=draft.encryption.algorithm,
+            sealed_key=self._box.seal(base64.b64encode(key).decode()),
+            sealed_iv=self._box.seal(base64.b64encode(iv).decode()),
+            parameters=draft.encryption.parameters,
+            random_iv=draft.encryption.random_iv,
+        )
+
+    async def create(self, account: Account, draft: ProfileDraft) -> Created:
+        profile, errors = self.build(account, draft)
+        if profile is None:
+            return Created(None, None, errors)
+        secret = new_signing_secret()
+        profile = replace(
+            profile,
+            sealed_signing_secrets=(SigningSecret(self._box.seal(secret), profile.created_at),),
+        )
+        await self._store.insert_profile(profile)
+        return Created(profile, secret, [])
+
+    async def get(self, account: Account, profile_id: str) -> Profile | None:
+        return await self._store.get_profile(account.id, profile_id)
+
+    async def page(
+        self,
+        account: Account,
+        first: int | None,
+        after: str | None,
+        search: str | None,
+        channel: ChannelKind | None,
+    ) -> tuple[list[Profile], bool]:
+        """A page of profiles, newest first, and whether more follow."""
+        limit = page_size(first)
+        where = ProfileFilter(search=search.strip() if search else None, channel=channel)
+        rows = await self._store.list_profiles(account.id, where, decode_cursor(after), limit + 1)
+        return rows[:limit], len(rows) > limit
+
+    async def edit_variables(
+        self, account: Account, profile_id: str, draft: TemplateDraft
+    ) -> tuple[Profile | None, list[UserError]]:
+        current = await self._store.get_profile(account.id, profile_id)
+        if current is None:
+            return None, [not_found()]
+        channel = _channel_of(current)
+        checked, errors = validation.template(
+            channel, current.http_method, current.body_format, draft
+        )
+        if checked is None:
+            return None, [UserError(("input", *e.field), e.message, e.code) for e in errors]
+        if current.encryption is not None:
+            dropped = [p for p in current.encryption.parameters if p not in checked.variables]
+            if dropped:
+                return None, [
+                    UserError(
+                        ("input", "variables"),
+                        "Encrypted parameters must stay selected: " + ", ".join(dropped) + ".",
+                        ErrorCode.INVALID_VALUE,
+                    )
+                ]
+        updated = await self._store.update_profile_template(
+            account.id, profile_id, checked.variables, checked.template, clock.now()
+        )
+        if updated is None:
+            return None, [not_found()]
+        return updated, []
+
+    async def rotate_signing_secret(
+        self, account: Account, profile_id: str
+    ) -> tuple[str | None, list[UserError]]:
+        current = await self._store.get_profile(account.id, profile_id)
+        if current is None:
+            return None, [not_found()]
+        now = clock.now()
+        secret = new_signing_secret()
+        kept = tuple(
+            replace(s, expires_at=s.expires_at or now + ROTATION_OVERLAP)
+            for s in current.sealed_signing_secrets
+            if s.expires_at is None or s.expires_at > now
+        )
+        updated = await self._store.update_signing_secrets(
+            account.id, profile_id, (SigningSecret(self._box.seal(secret), now), *kept), now
+        )
+        if updated is None:
+            return None, [not_found()]
+        return secret, []
+
+    async def delete(self, account: Account, profile_id: str) -> list[UserError]:
+        if not await self._store.delete_profile(account.id, profile_id):
+            return [not_found()]
+        await self._store.cancel_pending(account.id, profile_id, clock.now())
+        return []
+
+
+def _channel_of(profile: Profile) -> Channel:
+    channel = get_channel(profile.channel)
+    if channel is None:
+        raise LookupError(f"profile {profile.id} has channel {profile.channel} not in the catalog")
+    return channel

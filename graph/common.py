@@ -1,0 +1,42 @@
+"""Types every part of the schema shares: Node, UserError, PageInfo."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.errors import ErrorCode
+from domain.errors import UserError as UserErrorData
+
+
+@strawberry.interface(description="An object with a globally unique id, fetchable by `node`.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Opaque unique id.")
+
+
+@strawberry.type(description="A problem with the input that the caller can fix.")
+class UserError:
+    field: list[str] | None = strawberry.field(
+        description="Path to the input field at fault, e.g. ['input', 'headers', '0', 'name']."
+    )
+    message: str = strawberry.field(description="What is wrong, readable by a person.")
+    code: ErrorCode = strawberry.field(description="Stable code for clients to branch on.")
+
+    @classmethod
+    def of(cls, e: UserErrorData, *prefix: str) -> UserError:
+        return cls(field=[*prefix, *e.field], message=e.message, code=e.code)
+
+    @classmethod
+    def all(cls, errors: list[UserErrorData], *prefix: str) -> list[UserError]:
+        return [cls.of(e, *prefix) for e in errors]
+
+
+@strawberry.type(description="Where a page of a connection stands.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="Whether more rows follow this page.")
+    has_previous_page: bool = strawberry.field(
+        description="Whether rows come before this page (true when `after` was given)."
+    )
+    start_cursor: str | None = strawberry.field(description="Cursor of the first row.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last row; pass it as `after` for the next page."
+    )

@@ -1,0 +1,53 @@
+"""What every resolver gets: the caller's account and the domain services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.types import Info as _Info
+
+from delivery.hub import Hub
+from delivery.tester import Tester
+from domain.accounts import Accounts
+from domain.deliveries import Deliveries
+from domain.models import Account
+from domain.profiles import Profiles
+from graph.loaders import Loaders, loaders_for
+from storage import Store
+
+
+@dataclass
+class Services:
+    store: Store
+    accounts: Accounts
+    profiles: Profiles
+    deliveries: Deliveries
+    tester: Tester
+    hub: Hub
+
+
+@dataclass
+class Context:
+    services: Services
+    account: Account | None = None
+    connection_params: dict[str, Any] = field(default_factory=dict)
+    request: Any = None
+    response: Any = None
+    _loaders: Loaders | None = None
+
+    @property
+    def caller(self) -> Account:
+        """The authenticated account; resolvers run only after the permission check."""
+        if self.account is None:
+            raise PermissionError("no authenticated account")
+        return self.account
+
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            self._loaders = loaders_for(self.services.store, self.caller.id)
+        return self._loaders
+
+
+Info = _Info[Context, None]

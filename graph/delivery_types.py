@@ -1,0 +1,166 @@
+"""GraphQL views of deliveries and their attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from catalog import ChannelKind
+from domain.models import Attempt as AttemptData
+from domain.models import AttemptOutcome, AttemptTrigger, DeliveryStatus
+from domain.models import Delivery as DeliveryData
+from graph.common import Node, PageInfo
+from graph.context import Info
+from graph.profile_types import CallbackProfile
+
+
+async def _profile(info: Info, profile_id: str | None) -> CallbackProfile | None:
+    if profile_id is None:
+        return None
+    found = await info.context.loaders.profiles.load(profile_id)
+    return CallbackProfile.of(found) if found else None
+
+
+@strawberry.type(description="A header of a sent request; secret values read [redacted].")
+class SentHeader:
+    name: str = strawberry.field(description="Header name.")
+    value: str = strawberry.field(description="Header value, or [redacted].")
+
+
+@strawberry.type(description="A request as it was sent, secrets redacted.")
+class SentRequest:
+    method: str = strawberry.field(description="HTTP method.")
+    url: str = strawberry.field(description="Full URL, with the query string of GET callbacks.")
+    headers: list[SentHeader] = strawberry.field(description="Headers in sending order.")
+    body: str | None = strawberry.field(description="Body text; null for GET.")
+
+
+@strawberry.type(description="One HTTP try of a callback.")
+class DeliveryAttempt(Node):
+    id: strawberry.ID = strawberry.field(description="Attempt id.")
+    data: strawberry.Private[AttemptData]
+
+    @classmethod
+    def of(cls, data: AttemptData) -> DeliveryAttempt:
+        return cls(id=strawberry.ID(data.id), data=data)
+
+    @strawberry.field(description="1 for the first try of a delivery, then 2, 3, ...")
+    def number(self) -> int:
+        return self.data.number
+
+    @strawberry.field(description="What caused this attempt.")
+    def trigger(self) -> AttemptTrigger:
+        return self.data.trigger
+
+    @strawberry.field(description="How it ended.")
+    def outcome(self) -> AttemptOutcome:
+        return self.data.outcome
+
+    @strawberry.field(description="The channel of the profile.")
+    def channel(self) -> ChannelKind:
+        return self.data.channel
+
+    @strawberry.field(description="HTTP status of the answer; null when there was none.")
+    def status_code(self) -> int | None:
+        return self.data.status_code
+
+    @strawberry.field(description="The first 1,024 characters of the answer's body.")
+    def response_body(self) -> str | None:
+        return self.data.response_body
+
+    @strawberry.field(description="From sending to the end of the answer, in milliseconds.")
+    def duration_ms(self) -> float:
+        return self.data.duration_ms
+
+    @strawberry.field(description="Why it did not succeed; null when it did.")
+    def error(self) -> str | None:
+        return self.data.error
+
+    @strawberry.field(description="When it started.")
+    def started_at(self) -> datetime:
+        return self.data.started_at
+
+    @strawberry.field(description="The request as sent; secret header values redacted.")
+    def request(self) -> SentRequest:
+        r = self.data.request
+        return SentRequest(
+            method=r.method,
+            url=r.url,
+            body=r.body,
+            headers=[SentHeader(name=n, value=v) for n, v in r.headers],
+        )
+
+    @strawberry.field(description="The profile; null for a draft test or a deleted profile.")
+    async def profile(self, info: Info) -> CallbackProfile | None:
+        return await _profile(info, self.data.profile_id)
+
+    @strawberry.field(description="The delivery; null for a test attempt.")
+    async def delivery(self, info: Info) -> Delivery | None:
+        if self.data.delivery_id is None:
+            return None
+        found = await info.context.loaders.deliveries.load(self.data.delivery_id)
+        return Delivery.of(found) if found else None
+
+
+@strawberry.type(description="One status report on its way to the customer's endpoint.")
+class Delivery(Node):
+    id: strawberry.ID = strawberry.field(
+        description="Delivery id; also the webhook-id header of every attempt."
+    )
+    data: strawberry.Private[DeliveryData]
+
+    @classmethod
+    def of(cls, data: DeliveryData) -> Delivery:
+        return cls(id=strawberry.ID(data.id), data=data)
+
+    @strawberry.field(description="Where the delivery stands.")
+    def status(self) -> DeliveryStatus:
+        return self.data.status
+
+    @strawberry.field(description="Attempts made so far.")
+    def attempt_count(self) -> int:
+        return self.data.attempt_count
+
+    @strawberry.field(description="When the next attempt is due; null once finished.")
+    def next_attempt_at(self) -> datetime | None:
+        if self.data.status not in (DeliveryStatus.PENDING, DeliveryStatus.DELIVERING):
+            return None
+        return self.data.next_attempt_at
+
+    @strawberry.field(description="The idempotency key the report came with.")
+    def idempotency_key(self) -> str | None:
+        return self.data.idempotency_key
+
+    @strawberry.field(description="The channel of the profile.")
+    def channel(self) -> ChannelKind:
+        return self.data.channel
+
+    @strawberry.field(description="When the report was accepted.")
+    def created_at(self) -> datetime:
+        return self.data.created_at
+
+    @strawberry.field(description="When the delivery last changed.")
+    def updated_at(self) -> datetime:
+        return self.data.updated_at
+
+    @strawberry.field(description="The profile; null once deleted.")
+    async def profile(self, info: Info) -> CallbackProfile | None:
+        return await _profile(info, self.data.profile_id)
+
+    @strawberry.field(description="Every attempt, oldest first.")
+    async def attempts(self, info: Info) -> list[DeliveryAttempt]:
+        rows = await info.context.loaders.attempts.load(self.data.id)
+        return [DeliveryAttempt.of(a) for a in rows]
+
+
+@strawberry.type(description="A delivery in a page of deliveries.")
+class DeliveryEdge:
+    cursor: str = strawberry.field(description="Position of this row, for `after`.")
+    node: Delivery = strawberry.field(description="The delivery.")
+
+
+@strawberry.type(description="A page of deliveries, newest first.")
+class DeliveryConnection:
+    edges: list[DeliveryEdge] = strawberry.field(description="The rows of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page stands.")

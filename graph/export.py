@@ -1,0 +1,13 @@
+"""Writes the schema as SDL: `python -m graph.export > schema.graphql`."""
+
+from __future__ import annotations
+
+from graph.schema import schema
+
+
+def sdl() -> str:
+    return schema.as_str() + "\n"
+
+
+if __name__ == "__main__":
+    print(sdl(), end="")

@@ -1,0 +1,127 @@
+"""The schema: root types wired to resolvers, every root field behind authentication."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from graph.catalog_types import Channel
+from graph.common import Node
+from graph.delivery_io import (
+    PublishStatusEventsPayload,
+    RetryDeliveryPayload,
+    RotateSigningSecretPayload,
+    TestCallbackProfilePayload,
+)
+from graph.delivery_types import Delivery, DeliveryAttempt, DeliveryConnection
+from graph.limits import extensions
+from graph.profile_payloads import (
+    CreateCallbackProfilePayload,
+    DeleteCallbackProfilePayload,
+    EditCallbackProfileVariablesPayload,
+)
+from graph.profile_types import CallbackProfile, CallbackProfileConnection
+from resolvers import catalog, deliveries, node, profiles
+from resolvers.auth import AUTHENTICATED
+
+
+@strawberry.type(description="Reads. Every field needs an API key.")
+class Query:
+    node: Node | None = strawberry.field(
+        resolver=node.node,
+        permission_classes=AUTHENTICATED,
+        description="Any object of the caller's account by id, or null.",
+    )
+    channels: list[Channel] = strawberry.field(
+        resolver=catalog.channels,
+        permission_classes=AUTHENTICATED,
+        description="Channels that take callback profiles.",
+    )
+    channel: Channel | None = strawberry.field(
+        resolver=catalog.channel,
+        permission_classes=AUTHENTICATED,
+        description="One channel, or null when it takes no profiles.",
+    )
+    callback_profile: CallbackProfile | None = strawberry.field(
+        resolver=profiles.callback_profile,
+        permission_classes=AUTHENTICATED,
+        description="A profile of the caller's account, or null.",
+    )
+    callback_profiles: CallbackProfileConnection = strawberry.field(
+        resolver=profiles.callback_profiles,
+        permission_classes=AUTHENTICATED,
+        description="Profiles newest first. `first` defaults to 20 and is capped at 100; "
+        "`search` matches titles case-insensitively.",
+    )
+    delivery: Delivery | None = strawberry.field(
+        resolver=deliveries.delivery,
+        permission_classes=AUTHENTICATED,
+        description="A delivery of the caller's account, or null.",
+    )
+    deliveries: DeliveryConnection = strawberry.field(
+        resolver=deliveries.deliveries,
+        permission_classes=AUTHENTICATED,
+        description="Deliveries newest first, optionally of one profile or in one status. "
+        "`first` defaults to 20 and is capped at 100.",
+    )
+
+
+@strawberry.type(description="Changes. Every field needs an API key.")
+class Mutation:
+    create_callback_profile: CreateCallbackProfilePayload = strawberry.mutation(
+        resolver=profiles.create_callback_profile,
+        permission_classes=AUTHENTICATED,
+        description="Creates a profile; answers its signing secret once.",
+    )
+    edit_callback_profile_variables: EditCallbackProfileVariablesPayload = strawberry.mutation(
+        resolver=profiles.edit_callback_profile_variables,
+        permission_classes=AUTHENTICATED,
+        description="Changes a profile's variables and template, the only editable part.",
+    )
+    delete_callback_profile: DeleteCallbackProfilePayload = strawberry.mutation(
+        resolver=profiles.delete_callback_profile,
+        permission_classes=AUTHENTICATED,
+        description="Deletes a profile; its pending deliveries are cancelled.",
+    )
+    test_callback_profile: TestCallbackProfilePayload = strawberry.mutation(
+        resolver=deliveries.test_callback_profile,
+        permission_classes=AUTHENTICATED,
+        description="Sends one callback now with the channel's example values, for a saved "
+        "profile (`id`) or an unsaved `draft`; no retries.",
+    )
+    publish_status_events: PublishStatusEventsPayload = strawberry.mutation(
+        resolver=deliveries.publish_status_events,
+        permission_classes=AUTHENTICATED,
+        description="Queues 1 to 1,000 status reports as deliveries, stored before the answer.",
+    )
+    retry_delivery: RetryDeliveryPayload = strawberry.mutation(
+        resolver=deliveries.retry_delivery,
+        permission_classes=AUTHENTICATED,
+        description="Queues a failed delivery for one more attempt.",
+    )
+    rotate_signing_secret: RotateSigningSecretPayload = strawberry.mutation(
+        resolver=deliveries.rotate_signing_secret,
+        permission_classes=AUTHENTICATED,
+        description="Gives a profile a new signing secret; the old one signs beside it for "
+        "24 hours.",
+    )
+
+
+@strawberry.type(description="Live streams over graphql-transport-ws.")
+class Subscription:
+    delivery_attempts: AsyncGenerator[DeliveryAttempt, None] = strawberry.subscription(
+        resolver=deliveries.delivery_attempts,
+        permission_classes=AUTHENTICATED,
+        description="Every attempt of the caller's account from now on, optionally of one "
+        "profile or channel.",
+    )
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    types=[CallbackProfile, Delivery, DeliveryAttempt],
+    extensions=extensions(),
+)

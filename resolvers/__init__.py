@@ -1,0 +1,1 @@
+"""Query, mutation and subscription resolvers: thin calls into the domain."""

@@ -1,0 +1,79 @@
+"""Profile queries and mutations: GraphQL in, domain service calls, GraphQL out."""
+
+from __future__ import annotations
+
+import strawberry
+
+from catalog import ChannelKind
+from domain.pagination import encode_cursor
+from graph.common import PageInfo, UserError
+from graph.context import Info
+from graph.profile_inputs import CreateCallbackProfileInput, EditCallbackProfileVariablesInput
+from graph.profile_payloads import (
+    CreateCallbackProfilePayload,
+    DeleteCallbackProfilePayload,
+    EditCallbackProfileVariablesPayload,
+)
+from graph.profile_types import CallbackProfile, CallbackProfileConnection, CallbackProfileEdge
+
+
+async def callback_profile(info: Info, id: strawberry.ID) -> CallbackProfile | None:
+    ctx = info.context
+    found = await ctx.services.profiles.get(ctx.caller, id)
+    return CallbackProfile.of(found) if found else None
+
+
+async def callback_profiles(
+    info: Info,
+    first: int | None = None,
+    after: str | None = None,
+    search: str | None = None,
+    channel: ChannelKind | None = None,
+) -> CallbackProfileConnection:
+    ctx = info.context
+    rows, has_next = await ctx.services.profiles.page(ctx.caller, first, after, search, channel)
+    edges = [
+        CallbackProfileEdge(cursor=encode_cursor(p.created_at, p.id), node=CallbackProfile.of(p))
+        for p in rows
+    ]
+    return CallbackProfileConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+async def create_callback_profile(
+    info: Info, input: CreateCallbackProfileInput
+) -> CreateCallbackProfilePayload:
+    ctx = info.context
+    created = await ctx.services.profiles.create(ctx.caller, input.draft())
+    return CreateCallbackProfilePayload(
+        callback_profile=CallbackProfile.of(created.profile) if created.profile else None,
+        signing_secret=created.signing_secret,
+        user_errors=UserError.all(created.errors, "input"),
+    )
+
+
+async def edit_callback_profile_variables(
+    info: Info, id: strawberry.ID, input: EditCallbackProfileVariablesInput
+) -> EditCallbackProfileVariablesPayload:
+    ctx = info.context
+    profile, errors = await ctx.services.profiles.edit_variables(ctx.caller, id, input.draft())
+    return EditCallbackProfileVariablesPayload(
+        callback_profile=CallbackProfile.of(profile) if profile else None,
+        user_errors=UserError.all(errors),
+    )
+
+
+async def delete_callback_profile(info: Info, id: strawberry.ID) -> DeleteCallbackProfilePayload:
+    ctx = info.context
+    errors = await ctx.services.profiles.delete(ctx.caller, id)
+    return DeleteCallbackProfilePayload(
+        deleted_callback_profile_id=None if errors else id,
+        user_errors=UserError.all(errors),
+    )

@@ -1,0 +1,28 @@
+"""Persistence: the one package that talks to a database."""
+
+from __future__ import annotations
+
+from storage.base import DeliveryFilter, Keyset, Outcome, ProfileFilter, Store
+from storage.errors import DuplicateRecord
+from storage.memory import MemoryStore
+
+__all__ = [
+    "DeliveryFilter",
+    "DuplicateRecord",
+    "Keyset",
+    "MemoryStore",
+    "Outcome",
+    "ProfileFilter",
+    "Store",
+    "open_store",
+]
+
+
+def open_store(mongodb_url: str | None, database: str) -> Store:
+    """The MongoDB store when a URL is given, else the embedded in-memory one."""
+    if mongodb_url is None:
+        return MemoryStore()
+    # Imported here so that a server without MongoDB does not load the driver.
+    from storage.mongo import MongoStore
+
+    return MongoStore(mongodb_url, database)

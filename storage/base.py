@@ -1,0 +1,135 @@
+"""The one interface every store offers; the server and the delivery engine see only this."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from catalog import ChannelKind
+from domain.models import (
+    Account,
+    Attempt,
+    Delivery,
+    DeliveryStatus,
+    Profile,
+    SigningSecret,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Keyset:
+    """A position in a newest-first listing: rows strictly older than this one follow."""
+
+    created_at: datetime
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileFilter:
+    search: str | None = None
+    channel: ChannelKind | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryFilter:
+    profile_id: str | None = None
+    status: DeliveryStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a claimed delivery leaves its lease after one attempt."""
+
+    status: DeliveryStatus
+    attempt_count: int
+    next_attempt_at: datetime | None
+
+
+class Store(Protocol):
+    """Persistence for accounts, profiles, deliveries and attempts.
+
+    Every read and write of customer data takes the account id, so one account can never
+    reach another's rows through this interface.
+    """
+
+    description: str
+
+    async def start(self) -> None:
+        """Connects and creates indexes; safe to call on every start."""
+
+    async def close(self) -> None: ...
+
+    async def insert_account(self, account: Account) -> None: ...
+
+    async def find_account_by_key_hash(self, key_hash: str) -> Account | None: ...
+
+    async def insert_profile(self, profile: Profile) -> None: ...
+
+    async def get_profile(self, account_id: str, profile_id: str) -> Profile | None: ...
+
+    async def get_profiles(self, account_id: str, profile_ids: Sequence[str]) -> list[Profile]:
+        """The profiles among `profile_ids` that exist, in any order."""
+
+    async def list_profiles(
+        self, account_id: str, where: ProfileFilter, after: Keyset | None, limit: int
+    ) -> list[Profile]:
+        """Newest first; title search is a case-insensitive substring match."""
+
+    async def update_profile_template(
+        self,
+        account_id: str,
+        profile_id: str,
+        variables: tuple[str, ...],
+        body_template: Any,
+        updated_at: datetime,
+    ) -> Profile | None: ...
+
+    async def update_signing_secrets(
+        self,
+        account_id: str,
+        profile_id: str,
+        secrets: tuple[SigningSecret, ...],
+        updated_at: datetime,
+    ) -> Profile | None: ...
+
+    async def delete_profile(self, account_id: str, profile_id: str) -> bool: ...
+
+    async def insert_deliveries(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
+        """Stores new deliveries; where an idempotency key was already used by the account,
+        answers the stored delivery in that place instead of writing a new one."""
+
+    async def get_delivery(self, account_id: str, delivery_id: str) -> Delivery | None: ...
+
+    async def get_deliveries(
+        self, account_id: str, delivery_ids: Sequence[str]
+    ) -> list[Delivery]: ...
+
+    async def list_deliveries(
+        self, account_id: str, where: DeliveryFilter, after: Keyset | None, limit: int
+    ) -> list[Delivery]:
+        """Newest first."""
+
+    async def claim_due(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Delivery]:
+        """Leases up to `limit` deliveries that are due, or whose lease ran out, to `owner`."""
+
+    async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
+        """Ends `owner`'s lease with `outcome`; false when the lease was lost meanwhile."""
+
+    async def requeue(self, account_id: str, delivery_id: str, now: datetime) -> Delivery | None:
+        """Makes a failed delivery due again for a manual retry."""
+
+    async def cancel_pending(self, account_id: str, profile_id: str, now: datetime) -> int: ...
+
+    async def insert_attempt(self, attempt: Attempt) -> None:
+        """Stores the attempt and announces it to `follow_attempts` readers everywhere."""
+
+    async def list_attempts(self, account_id: str, delivery_ids: Sequence[str]) -> list[Attempt]:
+        """Attempts of the given deliveries, oldest first."""
+
+    def follow_attempts(self) -> AsyncIterator[Attempt]:
+        """Attempts recorded from now on by any process sharing this store, of all accounts."""
+        ...

@@ -1,0 +1,208 @@
+"""Turns records into MongoDB documents and back; both stores keep exactly these documents."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from catalog import BodyFormat, ChannelKind, HttpMethod
+from domain.models import (
+    Account,
+    Attempt,
+    AttemptOutcome,
+    AttemptTrigger,
+    Delivery,
+    DeliveryStatus,
+    Encryption,
+    EncryptionAlgorithm,
+    Header,
+    Profile,
+    SentRequest,
+    SigningSecret,
+)
+
+Doc = dict[str, Any]
+
+
+def account_to_doc(a: Account) -> Doc:
+    return {
+        "_id": a.id,
+        "name": a.name,
+        "region": a.region,
+        "key_hash": a.key_hash,
+        "created_at": a.created_at,
+    }
+
+
+def account_from_doc(d: Doc) -> Account:
+    return Account(
+        id=d["_id"],
+        name=d["name"],
+        region=d["region"],
+        key_hash=d["key_hash"],
+        created_at=d["created_at"],
+    )
+
+
+def body_template_to_doc(template: Any) -> str:
+    """A template is user-shaped JSON: keys with dots or a leading `$` and nested arrays are
+    fine in JSON but refused by FerretDB (and `$` keys by MongoDB updates), so it is kept as
+    JSON text."""
+    return json.dumps(template, ensure_ascii=False, separators=(",", ":"))
+
+
+def signing_secrets_to_docs(secrets: tuple[SigningSecret, ...]) -> list[Doc]:
+    return [
+        {"sealed": s.sealed, "created_at": s.created_at, "expires_at": s.expires_at}
+        for s in secrets
+    ]
+
+
+def profile_to_doc(p: Profile) -> Doc:
+    return {
+        "_id": p.id,
+        "account_id": p.account_id,
+        "title": p.title,
+        "channel": p.channel.value,
+        "event": p.event,
+        "http_method": p.http_method.value,
+        "endpoint": p.endpoint,
+        "variables": list(p.variables),
+        "body_template": body_template_to_doc(p.body_template),
+        "body_format": p.body_format.value,
+        "headers": [{"name": h.name, "value": h.value, "secret": h.secret} for h in p.headers],
+        "encryption": None
+        if p.encryption is None
+        else {
+            "algorithm": p.encryption.algorithm.value,
+            "sealed_key": p.encryption.sealed_key,
+            "sealed_iv": p.encryption.sealed_iv,
+            "parameters": list(p.encryption.parameters),
+            "random_iv": p.encryption.random_iv,
+        },
+        "response_message": p.response_message,
+        "signing_secrets": signing_secrets_to_docs(p.sealed_signing_secrets),
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+    }
+
+
+def profile_from_doc(d: Doc) -> Profile:
+    enc = d["encryption"]
+    return Profile(
+        id=d["_id"],
+        account_id=d["account_id"],
+        title=d["title"],
+        channel=ChannelKind(d["channel"]),
+        event=d["event"],
+        http_method=HttpMethod(d["http_method"]),
+        endpoint=d["endpoint"],
+        variables=tuple(d["variables"]),
+        body_template=json.loads(d["body_template"]),
+        body_format=BodyFormat(d["body_format"]),
+        headers=tuple(Header(h["name"], h["value"], h["secret"]) for h in d["headers"]),
+        encryption=None
+        if enc is None
+        else Encryption(
+            algorithm=EncryptionAlgorithm(enc["algorithm"]),
+            sealed_key=enc["sealed_key"],
+            sealed_iv=enc["sealed_iv"],
+            parameters=tuple(enc["parameters"]),
+            random_iv=enc["random_iv"],
+        ),
+        response_message=d["response_message"],
+        sealed_signing_secrets=tuple(
+            SigningSecret(s["sealed"], s["created_at"], s["expires_at"])
+            for s in d["signing_secrets"]
+        ),
+        created_at=d["created_at"],
+        updated_at=d["updated_at"],
+    )
+
+
+def delivery_to_doc(x: Delivery) -> Doc:
+    return {
+        "_id": x.id,
+        "account_id": x.account_id,
+        "profile_id": x.profile_id,
+        "channel": x.channel.value,
+        "values": x.values,
+        "idempotency_key": x.idempotency_key,
+        "status": x.status.value,
+        "attempt_count": x.attempt_count,
+        "next_attempt_at": x.next_attempt_at,
+        "lease_owner": x.lease_owner,
+        "lease_expires_at": x.lease_expires_at,
+        "manual_retry": x.manual_retry,
+        "created_at": x.created_at,
+        "updated_at": x.updated_at,
+    }
+
+
+def delivery_from_doc(d: Doc) -> Delivery:
+    return Delivery(
+        id=d["_id"],
+        account_id=d["account_id"],
+        profile_id=d["profile_id"],
+        channel=ChannelKind(d["channel"]),
+        values=d["values"],
+        idempotency_key=d["idempotency_key"],
+        status=DeliveryStatus(d["status"]),
+        attempt_count=d["attempt_count"],
+        next_attempt_at=d["next_attempt_at"],
+        lease_owner=d["lease_owner"],
+        lease_expires_at=d["lease_expires_at"],
+        manual_retry=d["manual_retry"],
+        created_at=d["created_at"],
+        updated_at=d["updated_at"],
+    )
+
+
+def attempt_to_doc(a: Attempt) -> Doc:
+    return {
+        "_id": a.id,
+        "account_id": a.account_id,
+        "profile_id": a.profile_id,
+        "delivery_id": a.delivery_id,
+        "channel": a.channel.value,
+        "number": a.number,
+        "trigger": a.trigger.value,
+        "outcome": a.outcome.value,
+        "request": {
+            "method": a.request.method,
+            "url": a.request.url,
+            # Pairs as documents, not two-item arrays: FerretDB refuses nested arrays.
+            "headers": [{"name": name, "value": value} for name, value in a.request.headers],
+            "body": a.request.body,
+        },
+        "status_code": a.status_code,
+        "response_body": a.response_body,
+        "duration_ms": a.duration_ms,
+        "error": a.error,
+        "started_at": a.started_at,
+    }
+
+
+def attempt_from_doc(d: Doc) -> Attempt:
+    r = d["request"]
+    return Attempt(
+        id=d["_id"],
+        account_id=d["account_id"],
+        profile_id=d["profile_id"],
+        delivery_id=d["delivery_id"],
+        channel=ChannelKind(d["channel"]),
+        number=d["number"],
+        trigger=AttemptTrigger(d["trigger"]),
+        outcome=AttemptOutcome(d["outcome"]),
+        request=SentRequest(
+            method=r["method"],
+            url=r["url"],
+            headers=tuple((h["name"], h["value"]) for h in r["headers"]),
+            body=r["body"],
+        ),
+        status_code=d["status_code"],
+        response_body=d["response_body"],
+        duration_ms=d["duration_ms"],
+        error=d["error"],
+        started_at=d["started_at"],
+    )

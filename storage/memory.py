@@ -1,0 +1,400 @@
+"""The embedded store: everything in this process's memory, gone when it exits.
+
+It keeps the very documents `storage.codec` makes for MongoDB, copied in and out the way a
+round trip through MongoDB would change them (UTC dates to the millisecond, lists for tuples,
+8-byte integers at most), so code that works here works there.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from domain.models import (
+    Account,
+    Attempt,
+    Delivery,
+    DeliveryStatus,
+    Profile,
+    SigningSecret,
+)
+from storage.base import DeliveryFilter, Keyset, Outcome, ProfileFilter
+from storage.codec import (
+    Doc,
+    account_from_doc,
+    account_to_doc,
+    attempt_from_doc,
+    attempt_to_doc,
+    body_template_to_doc,
+    delivery_from_doc,
+    delivery_to_doc,
+    profile_from_doc,
+    profile_to_doc,
+    signing_secrets_to_docs,
+)
+from storage.errors import DuplicateRecord
+from storage.feed import FanOut
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+
+
+def _date(value: datetime) -> datetime:
+    """A date as MongoDB keeps it; a naive one is taken as UTC, as the driver does."""
+    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return utc.replace(microsecond=utc.microsecond // 1000 * 1000)
+
+
+def _bson(value: Any) -> Any:
+    """A deep copy of `value` as it would come back from MongoDB; refuses what BSON cannot
+    hold, as the driver would."""
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError("document keys must be strings")
+        return {k: _bson(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_bson(v) for v in value]
+    if isinstance(value, datetime):
+        return _date(value)
+    if isinstance(value, bool) or value is None or isinstance(value, str | float | bytes):
+        return value
+    if isinstance(value, int):
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise OverflowError("MongoDB can only handle up to 8-byte ints")
+        return value
+    raise TypeError(f"cannot store a {type(value).__name__}")
+
+
+_ACTIVE = frozenset({DeliveryStatus.PENDING.value, DeliveryStatus.DELIVERING.value})
+
+Position = tuple[datetime, str]
+
+
+class _Timeline:
+    """One account's rows ordered by (created_at, id), so newest-first pages cost the page,
+    not the whole collection."""
+
+    def __init__(self) -> None:
+        self._positions: list[Position] = []
+
+    def add(self, doc: Doc) -> None:
+        bisect.insort(self._positions, (doc["created_at"], doc["_id"]))
+
+    def remove(self, doc: Doc) -> None:
+        i = bisect.bisect_left(self._positions, (doc["created_at"], doc["_id"]))
+        if i < len(self._positions) and self._positions[i][1] == doc["_id"]:
+            del self._positions[i]
+
+    def newest_first(self, after: Keyset | None) -> Iterator[str]:
+        end = len(self._positions)
+        if after is not None:
+            end = bisect.bisect_left(self._positions, (_date(after.created_at), after.id))
+        for i in range(end - 1, -1, -1):
+            yield self._positions[i][1]
+
+
+def _page(ids: Iterable[str], rows: dict[str, Doc], keep: Any, limit: int) -> list[Doc]:
+    page: list[Doc] = []
+    for row_id in ids:
+        if len(page) >= limit:
+            break
+        doc = rows.get(row_id)
+        if doc is not None and keep(doc):
+            page.append(doc)
+    return page
+
+
+class MemoryStore:
+    description = "embedded in-memory store (data lives as long as the process)"
+
+    def __init__(self) -> None:
+        self._accounts: dict[str, Doc] = {}
+        self._account_by_key_hash: dict[str, str] = {}
+        self._profiles: dict[str, Doc] = {}
+        self._profile_timelines: dict[str, _Timeline] = {}
+        self._deliveries: dict[str, Doc] = {}
+        self._delivery_timelines: dict[str, _Timeline] = {}
+        # Pending and delivering deliveries: what workers look through, however many
+        # finished ones pile up.
+        self._active: dict[str, Doc] = {}
+        self._delivery_by_key: dict[tuple[str, str], str] = {}
+        self._attempts: dict[str, Doc] = {}
+        self._attempts_by_delivery: dict[str, list[Doc]] = {}
+        self._followers = FanOut()
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        self._followers.end_all()
+
+    # Accounts
+
+    async def insert_account(self, account: Account) -> None:
+        doc = _bson(account_to_doc(account))
+        if doc["_id"] in self._accounts or doc["key_hash"] in self._account_by_key_hash:
+            raise DuplicateRecord(f"account {account.id} or its key hash is already stored")
+        self._accounts[doc["_id"]] = doc
+        self._account_by_key_hash[doc["key_hash"]] = doc["_id"]
+
+    async def find_account_by_key_hash(self, key_hash: str) -> Account | None:
+        account_id = self._account_by_key_hash.get(key_hash)
+        return None if account_id is None else account_from_doc(_bson(self._accounts[account_id]))
+
+    # Profiles
+
+    def _profile_doc(self, account_id: str, profile_id: str) -> Doc | None:
+        doc = self._profiles.get(profile_id)
+        return doc if doc is not None and doc["account_id"] == account_id else None
+
+    async def insert_profile(self, profile: Profile) -> None:
+        if profile.id in self._profiles:
+            raise DuplicateRecord(f"profile {profile.id} is already stored")
+        doc = _bson(profile_to_doc(profile))
+        self._profiles[profile.id] = doc
+        self._profile_timelines.setdefault(profile.account_id, _Timeline()).add(doc)
+
+    async def get_profile(self, account_id: str, profile_id: str) -> Profile | None:
+        doc = self._profile_doc(account_id, profile_id)
+        return None if doc is None else profile_from_doc(_bson(doc))
+
+    async def get_profiles(self, account_id: str, profile_ids: Sequence[str]) -> list[Profile]:
+        docs = (self._profile_doc(account_id, i) for i in dict.fromkeys(profile_ids))
+        return [profile_from_doc(_bson(d)) for d in docs if d is not None]
+
+    async def list_profiles(
+        self, account_id: str, where: ProfileFilter, after: Keyset | None, limit: int
+    ) -> list[Profile]:
+        search = None if where.search is None else where.search.lower()
+        channel = None if where.channel is None else where.channel.value
+        timeline = self._profile_timelines.get(account_id, _Timeline())
+        docs = _page(
+            timeline.newest_first(after),
+            self._profiles,
+            lambda d: (
+                (channel is None or d["channel"] == channel)
+                and (search is None or search in d["title"].lower())
+            ),
+            limit,
+        )
+        return [profile_from_doc(_bson(d)) for d in docs]
+
+    def _update_profile(self, account_id: str, profile_id: str, changes: Doc) -> Profile | None:
+        doc = self._profile_doc(account_id, profile_id)
+        if doc is None:
+            return None
+        doc.update(_bson(changes))
+        return profile_from_doc(_bson(doc))
+
+    async def update_profile_template(
+        self,
+        account_id: str,
+        profile_id: str,
+        variables: tuple[str, ...],
+        body_template: Any,
+        updated_at: datetime,
+    ) -> Profile | None:
+        return self._update_profile(
+            account_id,
+            profile_id,
+            {
+                "variables": list(variables),
+                "body_template": body_template_to_doc(body_template),
+                "updated_at": updated_at,
+            },
+        )
+
+    async def update_signing_secrets(
+        self,
+        account_id: str,
+        profile_id: str,
+        secrets: tuple[SigningSecret, ...],
+        updated_at: datetime,
+    ) -> Profile | None:
+        return self._update_profile(
+            account_id,
+            profile_id,
+            {"signing_secrets": signing_secrets_to_docs(secrets), "updated_at": updated_at},
+        )
+
+    async def delete_profile(self, account_id: str, profile_id: str) -> bool:
+        doc = self._profile_doc(account_id, profile_id)
+        if doc is None:
+            return False
+        del self._profiles[profile_id]
+        self._profile_timelines[account_id].remove(doc)
+        return True
+
+    # Deliveries
+
+    def _delivery_doc(self, account_id: str, delivery_id: str) -> Doc | None:
+        doc = self._deliveries.get(delivery_id)
+        return doc if doc is not None and doc["account_id"] == account_id else None
+
+    async def insert_deliveries(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
+        new_ids = [d.id for d in deliveries]
+        if len(set(new_ids)) != len(new_ids) or any(i in self._deliveries for i in new_ids):
+            raise DuplicateRecord("a delivery id is already stored")
+        answered: list[Delivery] = []
+        for delivery in deliveries:
+            key = delivery.idempotency_key
+            if key is not None:
+                stored_id = self._delivery_by_key.get((delivery.account_id, key))
+                if stored_id is not None:
+                    answered.append(delivery_from_doc(_bson(self._deliveries[stored_id])))
+                    continue
+                self._delivery_by_key[(delivery.account_id, key)] = delivery.id
+            doc = _bson(delivery_to_doc(delivery))
+            self._deliveries[delivery.id] = doc
+            self._delivery_timelines.setdefault(delivery.account_id, _Timeline()).add(doc)
+            self._track(doc)
+            answered.append(delivery_from_doc(_bson(doc)))
+        return answered
+
+    async def get_delivery(self, account_id: str, delivery_id: str) -> Delivery | None:
+        doc = self._delivery_doc(account_id, delivery_id)
+        return None if doc is None else delivery_from_doc(_bson(doc))
+
+    async def get_deliveries(self, account_id: str, delivery_ids: Sequence[str]) -> list[Delivery]:
+        docs = (self._delivery_doc(account_id, i) for i in dict.fromkeys(delivery_ids))
+        return [delivery_from_doc(_bson(d)) for d in docs if d is not None]
+
+    async def list_deliveries(
+        self, account_id: str, where: DeliveryFilter, after: Keyset | None, limit: int
+    ) -> list[Delivery]:
+        status = None if where.status is None else where.status.value
+        timeline = self._delivery_timelines.get(account_id, _Timeline())
+        docs = _page(
+            timeline.newest_first(after),
+            self._deliveries,
+            lambda d: (
+                (where.profile_id is None or d["profile_id"] == where.profile_id)
+                and (status is None or d["status"] == status)
+            ),
+            limit,
+        )
+        return [delivery_from_doc(_bson(d)) for d in docs]
+
+    def _track(self, doc: Doc) -> None:
+        if doc["status"] in _ACTIVE:
+            self._active[doc["_id"]] = doc
+        else:
+            self._active.pop(doc["_id"], None)
+
+    async def claim_due(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Delivery]:
+        now = _date(now)
+        due = sorted(
+            (d for d in self._active.values() if _is_due(d, now)),
+            key=lambda d: (d["next_attempt_at"], d["_id"]),
+        )[:limit]
+        for doc in due:
+            doc.update(
+                _bson(
+                    {
+                        "status": DeliveryStatus.DELIVERING.value,
+                        "lease_owner": owner,
+                        "lease_expires_at": lease_until,
+                        "updated_at": now,
+                    }
+                )
+            )
+        return [delivery_from_doc(_bson(d)) for d in due]
+
+    async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
+        doc = self._deliveries.get(delivery_id)
+        if (
+            doc is None
+            or doc["status"] != DeliveryStatus.DELIVERING.value
+            or doc["lease_owner"] != owner
+        ):
+            return False
+        doc.update(
+            _bson(
+                {
+                    "status": outcome.status.value,
+                    "attempt_count": outcome.attempt_count,
+                    "next_attempt_at": outcome.next_attempt_at,
+                    "lease_owner": None,
+                    "lease_expires_at": None,
+                    "updated_at": now,
+                }
+            )
+        )
+        self._track(doc)
+        return True
+
+    async def requeue(self, account_id: str, delivery_id: str, now: datetime) -> Delivery | None:
+        doc = self._delivery_doc(account_id, delivery_id)
+        if doc is None or doc["status"] != DeliveryStatus.FAILED.value:
+            return None
+        doc.update(
+            _bson(
+                {
+                    "status": DeliveryStatus.PENDING.value,
+                    "next_attempt_at": now,
+                    "manual_retry": True,
+                    "updated_at": now,
+                }
+            )
+        )
+        self._track(doc)
+        return delivery_from_doc(_bson(doc))
+
+    async def cancel_pending(self, account_id: str, profile_id: str, now: datetime) -> int:
+        pending = [
+            d
+            for d in self._active.values()
+            if d["account_id"] == account_id
+            and d["profile_id"] == profile_id
+            and d["status"] == DeliveryStatus.PENDING.value
+        ]
+        for doc in pending:
+            doc.update(
+                _bson(
+                    {
+                        "status": DeliveryStatus.CANCELLED.value,
+                        "next_attempt_at": None,
+                        "updated_at": now,
+                    }
+                )
+            )
+            self._track(doc)
+        return len(pending)
+
+    # Attempts
+
+    async def insert_attempt(self, attempt: Attempt) -> None:
+        if attempt.id in self._attempts:
+            raise DuplicateRecord(f"attempt {attempt.id} is already stored")
+        doc = _bson(attempt_to_doc(attempt))
+        self._attempts[attempt.id] = doc
+        if attempt.delivery_id is not None:
+            self._attempts_by_delivery.setdefault(attempt.delivery_id, []).append(doc)
+        self._followers.publish(attempt_from_doc(_bson(doc)))
+
+    async def list_attempts(self, account_id: str, delivery_ids: Sequence[str]) -> list[Attempt]:
+        docs = sorted(
+            (
+                d
+                for delivery_id in dict.fromkeys(delivery_ids)
+                for d in self._attempts_by_delivery.get(delivery_id, ())
+                if d["account_id"] == account_id
+            ),
+            key=lambda d: (d["started_at"], d["_id"]),
+        )
+        return [attempt_from_doc(_bson(d)) for d in docs]
+
+    def follow_attempts(self) -> AsyncIterator[Attempt]:
+        return self._followers.subscribe()
+
+
+def _is_due(doc: Doc, now: datetime) -> bool:
+    if doc["status"] == DeliveryStatus.PENDING.value:
+        return doc["next_attempt_at"] is not None and bool(doc["next_attempt_at"] <= now)
+    if doc["status"] == DeliveryStatus.DELIVERING.value:
+        return doc["lease_expires_at"] is not None and bool(doc["lease_expires_at"] <= now)
+    return False

@@ -1,0 +1,583 @@
+"""The MongoDB store, through motor; shared by any number of server and worker processes.
+
+Uses only what MongoDB 6+ and FerretDB 1.24 both offer: no transactions, no change streams,
+no TTL or partial indexes. Two consequences shape this module:
+
+- Idempotency keys live in their own collection, one document per (account, key) with the
+  key as `_id`, because a unique index over deliveries would also forbid two deliveries
+  without a key, and the partial index that avoids that is missing from FerretDB.
+- Attempts reach other processes through `attempt_feed`, a capped collection read with a
+  tailable cursor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import uuid
+import weakref
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, cast
+
+from bson import ObjectId
+from bson.son import SON
+from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection, AsyncIOMotorDatabase
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import (
+    BulkWriteError,
+    CollectionInvalid,
+    DuplicateKeyError,
+    OperationFailure,
+    PyMongoError,
+)
+
+from domain import clock
+from domain.models import (
+    Account,
+    Attempt,
+    Delivery,
+    DeliveryStatus,
+    Profile,
+    SigningSecret,
+)
+from storage.base import DeliveryFilter, Keyset, Outcome, ProfileFilter
+from storage.codec import (
+    Doc,
+    account_from_doc,
+    account_to_doc,
+    attempt_from_doc,
+    attempt_to_doc,
+    body_template_to_doc,
+    delivery_from_doc,
+    delivery_to_doc,
+    profile_from_doc,
+    profile_to_doc,
+    signing_secrets_to_docs,
+)
+from storage.errors import DuplicateRecord
+from storage.feed import FanOut, Subscription
+
+log = logging.getLogger("callbackd.storage")
+
+_DUPLICATE_KEY = 11000
+_NAMESPACE_EXISTS = 48
+
+FEED = "attempt_feed"
+# The feed only has to outlast how far a reader can fall behind; older attempts are in
+# `attempts`. Kept small because FerretDB rescans the whole collection while it awaits data.
+FEED_BYTES = 16 * 1024 * 1024
+FEED_DOCS = 10_000
+# How long one read of the feed waits for new attempts before asking again.
+FEED_AWAIT_MS = 1000
+FEED_REOPEN_SECONDS = 0.5
+# Feed entries are dated by the clock of the process that wrote them; a reader also takes
+# entries this much older than its starting point, in case that clock runs behind.
+FEED_CLOCK_SKEW = timedelta(minutes=5)
+
+# Rounds of claiming when rival workers take some of the candidates first.
+_CLAIM_ROUNDS = 3
+
+
+class _TailCursor(Protocol):
+    """What the feed reader uses of motor's command cursor, whose stubs lack `try_next` and
+    declare the `alive` property a method."""
+
+    @property
+    def alive(self) -> bool: ...
+
+    def batch_size(self, batch_size: int) -> object: ...
+
+    async def try_next(self) -> Doc | None: ...
+
+    async def close(self) -> None: ...
+
+
+def _due(now: datetime) -> Doc:
+    return {
+        "$or": [
+            {"status": DeliveryStatus.PENDING.value, "next_attempt_at": {"$lte": now}},
+            {"status": DeliveryStatus.DELIVERING.value, "lease_expires_at": {"$lte": now}},
+        ]
+    }
+
+
+def _older_than(after: Keyset | None) -> Doc:
+    if after is None:
+        return {}
+    return {
+        "$or": [
+            {"created_at": {"$lt": after.created_at}},
+            {"created_at": after.created_at, "_id": {"$lt": after.id}},
+        ]
+    }
+
+
+_NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
+
+
+def _key_id(account_id: str, key: str) -> str:
+    # JSON rather than a separator, which an account id or a key could contain.
+    return json.dumps([account_id, key], ensure_ascii=False)
+
+
+async def _insert_new(collection: AsyncIOMotorCollection[Doc], docs: list[Doc]) -> set[int]:
+    """Inserts `docs`; answers the positions of those whose `_id` was already taken."""
+    if not docs:
+        return set()
+    try:
+        await collection.insert_many(docs, ordered=False)
+    except BulkWriteError as e:
+        errors = e.details["writeErrors"]
+        if any(error["code"] != _DUPLICATE_KEY for error in errors):
+            raise
+        return {error["index"] for error in errors}
+    return set()
+
+
+class MongoStore:
+    def __init__(self, url: str, database: str) -> None:
+        self._client: AsyncIOMotorClient[Doc] = AsyncIOMotorClient(url, tz_aware=True, tzinfo=UTC)
+        self._db: AsyncIOMotorDatabase[Doc] = self._client[database]
+        self._accounts = self._db["accounts"]
+        self._profiles = self._db["profiles"]
+        self._deliveries = self._db["deliveries"]
+        self._keys = self._db["idempotency_keys"]
+        self._attempts = self._db["attempts"]
+        self._feed = self._db[FEED]
+        # Tells this process's feed entries apart, which its own readers got directly.
+        self._origin = uuid.uuid4().hex
+        self._followers = FanOut()
+        self._tails: set[asyncio.Task[None]] = set()
+        self._closed = False
+        # One claim at a time per process: in-process workers then never compete for the
+        # same candidates, and on FerretDB, whose conditional updates are a read and then a
+        # write, claims are exclusive at least within the process.
+        self._claiming = asyncio.Lock()
+        self.description = f"MongoDB database {database!r}"
+
+    async def start(self) -> None:
+        indexes: list[tuple[AsyncIOMotorCollection[Doc], IndexModel]] = [
+            (self._accounts, IndexModel("key_hash", unique=True)),
+            (self._profiles, IndexModel([("account_id", ASCENDING), *_NEWEST_FIRST])),
+            (self._deliveries, IndexModel([("account_id", ASCENDING), *_NEWEST_FIRST])),
+            (
+                self._deliveries,
+                IndexModel([("account_id", ASCENDING), ("profile_id", ASCENDING), *_NEWEST_FIRST]),
+            ),
+            # Serves both branches of the due filter in claiming order.
+            (
+                self._deliveries,
+                IndexModel(
+                    [("status", ASCENDING), ("next_attempt_at", ASCENDING), ("_id", ASCENDING)]
+                ),
+            ),
+            (
+                self._attempts,
+                IndexModel(
+                    [("delivery_id", ASCENDING), ("started_at", ASCENDING), ("_id", ASCENDING)]
+                ),
+            ),
+        ]
+        # One index per command: FerretDB 1.24 drops the connection (a panic inside) when one
+        # createIndexes names several indexes that all exist already.
+        for collection, index in indexes:
+            await collection.create_indexes([index])
+        await self._create_feed()
+
+    async def _create_feed(self) -> None:
+        try:
+            await self._db.create_collection(FEED, capped=True, size=FEED_BYTES, max=FEED_DOCS)
+        except CollectionInvalid:
+            return
+        except OperationFailure as e:
+            # Another process created it between the existence check and the create.
+            if e.code == _NAMESPACE_EXISTS:
+                return
+            raise
+        # A tailable cursor needs a document to stand on; an empty capped collection has none.
+        await self._feed.insert_one(
+            {"_id": ObjectId(), "at": clock.now(), "origin": "", "attempt": None}
+        )
+
+    async def close(self) -> None:
+        self._closed = True
+        self._followers.end_all()
+        for tail in list(self._tails):
+            tail.cancel()
+        for tail in list(self._tails):
+            with contextlib.suppress(asyncio.CancelledError):
+                await tail
+        self._client.close()
+
+    # Accounts
+
+    async def insert_account(self, account: Account) -> None:
+        try:
+            await self._accounts.insert_one(account_to_doc(account))
+        except DuplicateKeyError as e:
+            raise DuplicateRecord(f"account {account.id} or its key hash is already stored") from e
+
+    async def find_account_by_key_hash(self, key_hash: str) -> Account | None:
+        doc = await self._accounts.find_one({"key_hash": key_hash})
+        return None if doc is None else account_from_doc(doc)
+
+    # Profiles
+
+    async def insert_profile(self, profile: Profile) -> None:
+        try:
+            await self._profiles.insert_one(profile_to_doc(profile))
+        except DuplicateKeyError as e:
+            raise DuplicateRecord(f"profile {profile.id} is already stored") from e
+
+    async def get_profile(self, account_id: str, profile_id: str) -> Profile | None:
+        doc = await self._profiles.find_one({"_id": profile_id, "account_id": account_id})
+        return None if doc is None else profile_from_doc(doc)
+
+    async def get_profiles(self, account_id: str, profile_ids: Sequence[str]) -> list[Profile]:
+        cursor = self._profiles.find({"_id": {"$in": list(profile_ids)}, "account_id": account_id})
+        return [profile_from_doc(d) async for d in cursor]
+
+    async def list_profiles(
+        self, account_id: str, where: ProfileFilter, after: Keyset | None, limit: int
+    ) -> list[Profile]:
+        query: Doc = {"account_id": account_id, **_older_than(after)}
+        if where.channel is not None:
+            query["channel"] = where.channel.value
+        if where.search is not None:
+            # Escaped, so a search for "a.b" or "(x" means those characters. Python escapes
+            # only ASCII punctuation and space, which PCRE (MongoDB) and RE2 (FerretDB) both
+            # read as literals.
+            query["title"] = {"$regex": re.escape(where.search), "$options": "i"}
+        cursor = self._profiles.find(query).sort(_NEWEST_FIRST).limit(limit)
+        return [profile_from_doc(d) async for d in cursor]
+
+    async def _update_profile(
+        self, account_id: str, profile_id: str, changes: Doc
+    ) -> Profile | None:
+        doc = await self._profiles.find_one_and_update(
+            {"_id": profile_id, "account_id": account_id},
+            {"$set": changes},
+            return_document=ReturnDocument.AFTER,
+        )
+        return None if doc is None else profile_from_doc(doc)
+
+    async def update_profile_template(
+        self,
+        account_id: str,
+        profile_id: str,
+        variables: tuple[str, ...],
+        body_template: Any,
+        updated_at: datetime,
+    ) -> Profile | None:
+        return await self._update_profile(
+            account_id,
+            profile_id,
+            {
+                "variables": list(variables),
+                "body_template": body_template_to_doc(body_template),
+                "updated_at": updated_at,
+            },
+        )
+
+    async def update_signing_secrets(
+        self,
+        account_id: str,
+        profile_id: str,
+        secrets: tuple[SigningSecret, ...],
+        updated_at: datetime,
+    ) -> Profile | None:
+        return await self._update_profile(
+            account_id,
+            profile_id,
+            {"signing_secrets": signing_secrets_to_docs(secrets), "updated_at": updated_at},
+        )
+
+    async def delete_profile(self, account_id: str, profile_id: str) -> bool:
+        result = await self._profiles.delete_one({"_id": profile_id, "account_id": account_id})
+        return result.deleted_count == 1
+
+    # Deliveries
+
+    async def insert_deliveries(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
+        """Each key is taken by inserting its key document, which carries the whole new
+        delivery. The delivery itself is written next; whoever finds a key taken writes the
+        delivery from the key document too (a duplicate write is ignored), so a writer that
+        stopped between the two writes leaves no key without its delivery."""
+        docs = [delivery_to_doc(d) for d in deliveries]
+        first_with_key: dict[str, int] = {}
+        key_docs: list[Doc] = []
+        for i, d in enumerate(deliveries):
+            if d.idempotency_key is not None:
+                key_id = _key_id(d.account_id, d.idempotency_key)
+                if key_id not in first_with_key:
+                    first_with_key[key_id] = i
+                    key_docs.append({"_id": key_id, "delivery": docs[i]})
+        taken = {key_docs[j]["_id"] for j in await _insert_new(self._keys, key_docs)}
+        earlier = [d async for d in self._keys.find({"_id": {"$in": list(taken)}})] if taken else []
+        stored_id = {k["_id"]: k["delivery"]["_id"] for k in earlier}
+
+        answer_ids: list[str] = []
+        mine: list[int] = []
+        for i, d in enumerate(deliveries):
+            if d.idempotency_key is None:
+                answer_ids.append(d.id)
+                mine.append(i)
+                continue
+            key_id = _key_id(d.account_id, d.idempotency_key)
+            if key_id in taken:
+                answer_ids.append(stored_id[key_id])
+            else:
+                answer_ids.append(deliveries[first_with_key[key_id]].id)
+                if first_with_key[key_id] == i:
+                    mine.append(i)
+
+        to_write = [docs[i] for i in mine] + [k["delivery"] for k in earlier]
+        duplicates = await _insert_new(self._deliveries, to_write)
+        if any(j < len(mine) and deliveries[mine[j]].idempotency_key is None for j in duplicates):
+            raise DuplicateRecord("a delivery id is already stored")
+
+        own = {deliveries[i].id: deliveries[i] for i in mine}
+        others = [i for i in dict.fromkeys(answer_ids) if i not in own]
+        found = {}
+        if others:
+            cursor = self._deliveries.find({"_id": {"$in": others}})
+            found = {d["_id"]: delivery_from_doc(d) async for d in cursor}
+        return [own[i] if i in own else found[i] for i in answer_ids]
+
+    async def get_delivery(self, account_id: str, delivery_id: str) -> Delivery | None:
+        doc = await self._deliveries.find_one({"_id": delivery_id, "account_id": account_id})
+        return None if doc is None else delivery_from_doc(doc)
+
+    async def get_deliveries(self, account_id: str, delivery_ids: Sequence[str]) -> list[Delivery]:
+        cursor = self._deliveries.find(
+            {"_id": {"$in": list(delivery_ids)}, "account_id": account_id}
+        )
+        return [delivery_from_doc(d) async for d in cursor]
+
+    async def list_deliveries(
+        self, account_id: str, where: DeliveryFilter, after: Keyset | None, limit: int
+    ) -> list[Delivery]:
+        query: Doc = {"account_id": account_id, **_older_than(after)}
+        if where.profile_id is not None:
+            query["profile_id"] = where.profile_id
+        if where.status is not None:
+            query["status"] = where.status.value
+        cursor = self._deliveries.find(query).sort(_NEWEST_FIRST).limit(limit)
+        return [delivery_from_doc(d) async for d in cursor]
+
+    async def claim_due(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Delivery]:
+        """Finds due candidates, then takes each with an update whose filter repeats the due
+        condition, so a delivery another worker took meanwhile is passed over, not taken
+        twice."""
+        lease = {
+            "status": DeliveryStatus.DELIVERING.value,
+            "lease_owner": owner,
+            "lease_expires_at": lease_until,
+            "updated_at": now,
+        }
+        claimed: list[Doc] = []
+        async with self._claiming:
+            for _ in range(_CLAIM_ROUNDS):
+                wanted = limit - len(claimed)
+                candidates = await (
+                    self._deliveries.find(_due(now), {"_id": 1})
+                    .sort([("next_attempt_at", ASCENDING), ("_id", ASCENDING)])
+                    .limit(wanted)
+                    .to_list(None)
+                )
+                taken = await asyncio.gather(
+                    *(
+                        self._deliveries.find_one_and_update(
+                            {"_id": c["_id"], **_due(now)},
+                            {"$set": lease},
+                            return_document=ReturnDocument.AFTER,
+                        )
+                        for c in candidates
+                    )
+                )
+                claimed += [d for d in taken if d is not None]
+                if len(candidates) < wanted or len(claimed) == limit:
+                    break
+        claimed.sort(key=lambda d: (d["next_attempt_at"], d["_id"]))
+        return [delivery_from_doc(d) for d in claimed]
+
+    async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
+        result = await self._deliveries.update_one(
+            {
+                "_id": delivery_id,
+                "status": DeliveryStatus.DELIVERING.value,
+                "lease_owner": owner,
+            },
+            {
+                "$set": {
+                    "status": outcome.status.value,
+                    "attempt_count": outcome.attempt_count,
+                    "next_attempt_at": outcome.next_attempt_at,
+                    "lease_owner": None,
+                    "lease_expires_at": None,
+                    "updated_at": now,
+                }
+            },
+        )
+        return result.matched_count == 1
+
+    async def requeue(self, account_id: str, delivery_id: str, now: datetime) -> Delivery | None:
+        doc = await self._deliveries.find_one_and_update(
+            {"_id": delivery_id, "account_id": account_id, "status": DeliveryStatus.FAILED.value},
+            {
+                "$set": {
+                    "status": DeliveryStatus.PENDING.value,
+                    "next_attempt_at": now,
+                    "manual_retry": True,
+                    "updated_at": now,
+                }
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+        return None if doc is None else delivery_from_doc(doc)
+
+    async def cancel_pending(self, account_id: str, profile_id: str, now: datetime) -> int:
+        result = await self._deliveries.update_many(
+            {
+                "account_id": account_id,
+                "profile_id": profile_id,
+                "status": DeliveryStatus.PENDING.value,
+            },
+            {
+                "$set": {
+                    "status": DeliveryStatus.CANCELLED.value,
+                    "next_attempt_at": None,
+                    "updated_at": now,
+                }
+            },
+        )
+        return result.modified_count
+
+    # Attempts
+
+    async def insert_attempt(self, attempt: Attempt) -> None:
+        doc = attempt_to_doc(attempt)
+        try:
+            await self._attempts.insert_one(doc)
+        except DuplicateKeyError as e:
+            raise DuplicateRecord(f"attempt {attempt.id} is already stored") from e
+        self._followers.publish(attempt)
+        try:
+            await self._feed.insert_one(
+                {"_id": ObjectId(), "at": clock.now(), "origin": self._origin, "attempt": doc}
+            )
+        except PyMongoError as e:
+            # The attempt is stored; failing its delivery over the live feed would leave the
+            # delivery leased until the lease ran out, and then send it again.
+            log.warning(
+                "attempt %s is stored but not announced to other processes: %s", attempt.id, e
+            )
+
+    async def list_attempts(self, account_id: str, delivery_ids: Sequence[str]) -> list[Attempt]:
+        cursor = self._attempts.find(
+            {"account_id": account_id, "delivery_id": {"$in": list(delivery_ids)}}
+        ).sort([("started_at", ASCENDING), ("_id", ASCENDING)])
+        return [attempt_from_doc(d) async for d in cursor]
+
+    def follow_attempts(self) -> AsyncIterator[Attempt]:
+        """This process's attempts come straight from `insert_attempt`; a task tails the feed
+        for those of other processes, and stops once the subscription is dropped."""
+        subscription = self._followers.subscribe()
+        # After close the subscription just waits, rather than a reader that follows again
+        # whenever it ends spinning through ended subscriptions.
+        if not self._closed:
+            tail = asyncio.get_running_loop().create_task(
+                self._tail(weakref.ref(subscription), clock.now()), name="attempt-feed"
+            )
+            self._tails.add(tail)
+            tail.add_done_callback(self._tails.discard)
+        return subscription
+
+    async def _tail(self, subscription: weakref.ref[Subscription], since: datetime) -> None:
+        position: ObjectId | None = None
+        while True:
+            try:
+                position, since = await self._tail_once(subscription, position, since)
+            except PyMongoError as e:
+                log.warning("reading the attempt feed failed (%s); reading again", e)
+            except Exception as e:
+                # Not a database failure: a reader waiting forever would never learn of it.
+                if (reader := subscription()) is not None:
+                    reader.fail(e)
+                return
+            if subscription() is None:
+                return
+            await asyncio.sleep(FEED_REOPEN_SECONDS)
+
+    async def _tail_once(
+        self,
+        subscription: weakref.ref[Subscription],
+        position: ObjectId | None,
+        since: datetime,
+    ) -> tuple[ObjectId | None, datetime]:
+        """Reads the feed until the cursor dies or the reader is gone; answers where it
+        stopped. Resumes after `position` while that entry is still there; otherwise starts
+        after the newest entry, also taking the entries before it dated from `since` on."""
+        boundary = None
+        if position is not None:
+            boundary = await self._feed.find_one({"_id": position}, {"at": 1})
+        resuming = boundary is not None
+        if boundary is None:
+            boundary = await self._feed.find_one({}, {"at": 1}, sort=[("$natural", DESCENDING)])
+        if boundary is None:
+            return position, since
+        # The filter must match the boundary entry: FerretDB's cursor only awaits new entries
+        # once it has returned one.
+        oldest = min(since, boundary["at"]) - FEED_CLOCK_SKEW
+        cursor = cast(
+            _TailCursor,
+            await self._db.cursor_command(
+                SON(
+                    [
+                        ("find", FEED),
+                        ("filter", {"at": {"$gte": oldest}}),
+                        ("tailable", True),
+                        ("awaitData", True),
+                        # FerretDB ends a tailable cursor whose first batch is short of batchSize.
+                        ("batchSize", 1),
+                    ]
+                ),
+                codec_options=self._db.codec_options,
+                max_await_time_ms=FEED_AWAIT_MS,
+            ),
+        )
+        cursor.batch_size(100)
+        passed = False
+        try:
+            while cursor.alive:
+                entry = await cursor.try_next()
+                if subscription() is None:
+                    break
+                if entry is None:
+                    continue
+                if passed:
+                    wanted = True
+                else:
+                    passed = entry["_id"] == boundary["_id"]
+                    wanted = not resuming and entry["at"] >= since
+                if passed:
+                    position, since = entry["_id"], entry["at"]
+                if wanted and entry["attempt"] is not None and entry["origin"] != self._origin:
+                    _hand_over(subscription, attempt_from_doc(entry["attempt"]))
+        finally:
+            await cursor.close()
+        return position, since
+
+
+def _hand_over(subscription: weakref.ref[Subscription], attempt: Attempt) -> None:
+    # A function of its own so that no reference to the reader outlives the call: the tail
+    # must not keep alive a subscription its reader has dropped.
+    reader = subscription()
+    if reader is not None:
+        reader.put(attempt)
