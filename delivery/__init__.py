@@ -1,0 +1,1 @@
+"""The delivery engine: rendering, signing, sending, retrying."""

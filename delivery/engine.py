@@ -1,0 +1,131 @@
+"""Workers: claim due deliveries with a lease, send them, record the attempt, finish or
+reschedule. Any number of engines, in any number of processes, may share one store."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from delivery.recorder import Recorder
+from delivery.retry import RetryPolicy
+from delivery.sender import Result
+from domain import clock
+from domain.models import AttemptOutcome, AttemptTrigger, Delivery, DeliveryStatus
+from storage import Outcome, Store
+
+log = logging.getLogger("callbackd.delivery")
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    concurrency: int
+    lease_seconds: float
+    poll_seconds: float = 0.25
+
+
+class Engine:
+    def __init__(
+        self, store: Store, recorder: Recorder, policy: RetryPolicy, settings: EngineSettings
+    ) -> None:
+        self._store = store
+        self._recorder = recorder
+        self._policy = policy
+        self._settings = settings
+        self.owner = f"worker-{uuid.uuid4().hex[:12]}"
+        self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._runner: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Tells the engine new work was queued, so it need not wait for its next poll."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._runner = asyncio.create_task(self._run(), name=self.owner)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+        # In-flight sends finish; their leases would otherwise make them wait to expire.
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                claimed = await self._claim()
+            except Exception:
+                log.exception("claiming deliveries failed; retrying")
+                claimed = 0
+            if claimed == 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._settings.poll_seconds)
+
+    async def _claim(self) -> int:
+        free = self._settings.concurrency - len(self._tasks)
+        if free <= 0:
+            await self._slot_freed()
+            return 1
+        now = clock.now()
+        lease_until = now + timedelta(seconds=self._settings.lease_seconds)
+        batch = await self._store.claim_due(self.owner, now, lease_until, free)
+        for delivery in batch:
+            task = asyncio.create_task(self._deliver(delivery))
+            self._tasks.add(task)
+            task.add_done_callback(self._finished)
+        return len(batch)
+
+    async def _slot_freed(self) -> None:
+        await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("delivery task failed", exc_info=task.exception())
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        profile = await self._store.get_profile(delivery.account_id, delivery.profile_id)
+        now = clock.now()
+        if profile is None:
+            await self._store.release(
+                delivery.id,
+                self.owner,
+                Outcome(DeliveryStatus.CANCELLED, delivery.attempt_count, None),
+                now,
+            )
+            return
+        number = delivery.attempt_count + 1
+        trigger = (
+            AttemptTrigger.MANUAL
+            if delivery.manual_retry
+            else AttemptTrigger.EVENT
+            if number == 1
+            else AttemptTrigger.RETRY
+        )
+        _, result = await self._recorder.attempt(
+            profile, delivery.values, delivery.id, number, trigger
+        )
+        await self._store.release(
+            delivery.id, self.owner, self._next(delivery, number, result), clock.now()
+        )
+
+    def _next(self, delivery: Delivery, number: int, result: Result) -> Outcome:
+        if result.outcome is AttemptOutcome.SUCCEEDED:
+            return Outcome(DeliveryStatus.SUCCEEDED, number, None)
+        final = (
+            delivery.manual_retry
+            or number >= self._policy.max_attempts
+            or not self._policy.retryable(result.outcome, result.status_code)
+        )
+        if final:
+            return Outcome(DeliveryStatus.FAILED, number, None)
+        delay = self._policy.delay(number, result.outcome, result.status_code, result.retry_after)
+        return Outcome(DeliveryStatus.PENDING, number, clock.now() + timedelta(seconds=delay))

@@ -1,0 +1,54 @@
+"""One attempt end to end: render, send, record, and so announce it to subscribers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from delivery.render import render
+from delivery.sender import Result, Sender
+from domain import clock
+from domain.ids import sortable_id
+from domain.models import Attempt, AttemptTrigger, Profile
+from domain.secretbox import SecretBox
+from storage import Store
+
+
+class Recorder:
+    def __init__(self, store: Store, sender: Sender, box: SecretBox) -> None:
+        self._store = store
+        self._sender = sender
+        self._box = box
+
+    async def attempt(
+        self,
+        profile: Profile,
+        values: Mapping[str, Any],
+        delivery_id: str | None,
+        number: int,
+        trigger: AttemptTrigger,
+        saved: bool = True,
+    ) -> tuple[Attempt, Result]:
+        started_at = clock.now()
+        message_id = delivery_id or f"test_{uuid.uuid4().hex}"
+        request = render(profile, values, self._box, message_id)
+        result = await self._sender.send(request, profile.response_message)
+        attempt = Attempt(
+            id=sortable_id("att"),
+            account_id=profile.account_id,
+            profile_id=profile.id if saved else None,
+            delivery_id=delivery_id,
+            channel=profile.channel,
+            number=number,
+            trigger=trigger,
+            outcome=result.outcome,
+            request=request.recorded,
+            status_code=result.status_code,
+            response_body=result.response_body,
+            duration_ms=result.duration_ms,
+            error=result.error,
+            started_at=started_at,
+        )
+        await self._store.insert_attempt(attempt)
+        return attempt, result

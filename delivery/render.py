@@ -1,0 +1,123 @@
+"""Turns a profile and a report's values into the HTTP request to send, and the copy of it
+to record (secret header values redacted)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from catalog import BodyFormat, HttpMethod, get_channel
+from delivery.encryption import encrypt_value
+from delivery.signing import signature
+from domain import templates
+from domain.models import Profile, SentRequest
+from domain.secretbox import SecretBox
+
+REDACTED = "[redacted]"
+USER_AGENT = "callbackd/0.1"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    recorded: SentRequest
+
+
+def _encrypt(profile: Profile, box: SecretBox, values: Mapping[str, Any]) -> dict[str, Any]:
+    enc = profile.encryption
+    if enc is None:
+        return dict(values)
+    key = base64.b64decode(box.open(enc.sealed_key))
+    iv = base64.b64decode(box.open(enc.sealed_iv))
+    chosen = enc.parameters or profile.variables
+    return {
+        name: encrypt_value(enc.algorithm, key, iv, templates.text_form(value), enc.random_iv)
+        if name in chosen and value is not None
+        else value
+        for name, value in values.items()
+    }
+
+
+def _with_query(endpoint: str, pairs: dict[str, Any]) -> str:
+    parts = urlsplit(endpoint)
+    extra = urlencode([(k, templates.text_form(v)) for k, v in pairs.items()])
+    query = f"{parts.query}&{extra}" if parts.query and extra else parts.query or extra
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def _multipart(fields: dict[str, Any]) -> tuple[bytes, str]:
+    boundary = secrets.token_hex(16)
+    chunks = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        f"{templates.text_form(value)}\r\n"
+        for name, value in fields.items()
+    ]
+    body = "".join(chunks) + f"--{boundary}--\r\n"
+    return body.encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def render(
+    profile: Profile,
+    values: Mapping[str, Any],
+    box: SecretBox,
+    message_id: str,
+    timestamp: int | None = None,
+) -> Request:
+    channel = get_channel(profile.channel)
+    if channel is None:
+        raise LookupError(f"channel {profile.channel} is not in the catalog")
+    filled = templates.fill(profile.body_template, _encrypt(profile, box, values), channel)
+    url, body, content_type = profile.endpoint, b"", None
+    if profile.http_method is HttpMethod.GET:
+        url = _with_query(profile.endpoint, filled)
+    elif profile.body_format is BodyFormat.URLENCODED:
+        body = urlencode([(k, templates.text_form(v)) for k, v in filled.items()]).encode()
+        content_type = "application/x-www-form-urlencoded"
+    elif profile.body_format is BodyFormat.FORM_DATA:
+        body, content_type = _multipart(filled)
+    else:
+        body = json.dumps(filled, separators=(",", ":"), ensure_ascii=False).encode()
+        content_type = "application/json"
+    sent_at = int(time.time()) if timestamp is None else timestamp
+    signing = [
+        box.open(s.sealed)
+        for s in profile.sealed_signing_secrets
+        if s.expires_at is None or s.expires_at.timestamp() > sent_at
+    ]
+    wire: list[tuple[str, str]] = [("user-agent", USER_AGENT)]
+    shown: list[tuple[str, str]] = list(wire)
+    for h in profile.headers:
+        wire.append((h.name, box.open(h.value) if h.secret else h.value))
+        shown.append((h.name, REDACTED if h.secret else h.value))
+    standard = [
+        ("callbackd-delivery-id", message_id),
+        ("webhook-id", message_id),
+        ("webhook-timestamp", str(sent_at)),
+    ]
+    if content_type:
+        standard.insert(0, ("content-type", content_type))
+    if signing:
+        standard.append(("webhook-signature", signature(signing, message_id, sent_at, body)))
+    wire += standard
+    shown += standard
+    return Request(
+        method=profile.http_method.value,
+        url=url,
+        headers=wire,
+        body=body,
+        recorded=SentRequest(
+            method=profile.http_method.value,
+            url=url,
+            headers=tuple(shown),
+            body=body.decode(errors="replace") if body else None,
+        ),
+    )

@@ -1,0 +1,644 @@
+"""The contract every store keeps: each test runs against the in-memory store and MongoDB."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
+
+import pytest
+
+from catalog import ChannelKind
+from domain.models import (
+    Attempt,
+    AttemptOutcome,
+    AttemptTrigger,
+    Delivery,
+    DeliveryStatus,
+    Profile,
+    SentRequest,
+    SigningSecret,
+)
+from storage import DeliveryFilter, DuplicateRecord, Keyset, Outcome, ProfileFilter, Store
+from tests.support.factories import account, at, attempt, delivery, profile
+
+ACC = "acc_one"
+OTHER = "acc_two"
+EVERYTHING = ProfileFilter()
+ALL_DELIVERIES = DeliveryFilter()
+WAIT = 10.0
+
+
+def keyset(row: Profile) -> Keyset:
+    return Keyset(row.created_at, row.id)
+
+
+def ids(rows: Sequence[Profile | Delivery]) -> list[str]:
+    return [r.id for r in rows]
+
+
+async def next_attempt(feed: AsyncIterator[Attempt]) -> Attempt:
+    async with asyncio.timeout(WAIT):
+        return await anext(feed)
+
+
+async def nothing_more(feed: AsyncIterator[Attempt], seconds: float = 1.5) -> bool:
+    try:
+        async with asyncio.timeout(seconds):
+            await anext(feed)
+    except TimeoutError:
+        return True
+    return False
+
+
+# Accounts
+
+
+async def test_an_account_is_found_by_the_hash_of_its_key(store: Store) -> None:
+    given = account(key_hash="hash-1")
+    await store.insert_account(given)
+    await store.insert_account(account(key_hash="hash-2"))
+
+    assert await store.find_account_by_key_hash("hash-1") == given
+    assert await store.find_account_by_key_hash("hash-3") is None
+
+
+async def test_a_second_account_with_a_used_key_hash_is_refused(store: Store) -> None:
+    await store.insert_account(account(key_hash="hash-1"))
+
+    with pytest.raises(DuplicateRecord):
+        await store.insert_account(account(key_hash="hash-1"))
+
+
+# Profiles
+
+
+async def test_a_stored_profile_reads_back_equal(store: Store) -> None:
+    given = profile(
+        ACC,
+        # Templates are the customer's JSON: any keys, nested arrays, any text.
+        body_template={
+            "a.b": "<status>",
+            "$type": "sms",
+            "matrix": [[1, 2], [3, [4.5, None]]],
+            "nested": {"deep": [{"x": True}], "": "empty key"},
+            "text": "naïve 🚀 \u0000 end",
+        },
+        sealed_signing_secrets=(
+            SigningSecret("sealed:new", at(10), None),
+            SigningSecret("sealed:old", at(0), at(86_400)),
+        ),
+    )
+    await store.insert_profile(given)
+
+    assert await store.get_profile(ACC, given.id) == given
+
+
+async def test_a_profile_id_is_stored_once(store: Store) -> None:
+    given = profile(ACC)
+    await store.insert_profile(given)
+
+    with pytest.raises(DuplicateRecord):
+        await store.insert_profile(replace(given, title="Another"))
+    assert await store.get_profile(ACC, given.id) == given
+
+
+async def test_get_profiles_answers_those_of_the_account_that_exist(store: Store) -> None:
+    mine = [profile(ACC) for _ in range(3)]
+    theirs = profile(OTHER)
+    for p in [*mine, theirs]:
+        await store.insert_profile(p)
+
+    found = await store.get_profiles(ACC, [mine[0].id, mine[2].id, theirs.id, "prf_missing"])
+
+    assert sorted(found, key=lambda p: p.id) == sorted([mine[0], mine[2]], key=lambda p: p.id)
+
+
+async def test_profiles_are_listed_newest_first_then_by_id_descending(store: Store) -> None:
+    oldest = profile(ACC, id="prf_c", created_at=at(1))
+    tied_low = profile(ACC, id="prf_a", created_at=at(2))
+    tied_high = profile(ACC, id="prf_b", created_at=at(2))
+    newest = profile(ACC, id="prf_0", created_at=at(3))
+    for p in (tied_low, oldest, newest, tied_high):
+        await store.insert_profile(p)
+
+    listed = await store.list_profiles(ACC, EVERYTHING, None, 10)
+
+    assert [p.id for p in listed] == ["prf_0", "prf_b", "prf_a", "prf_c"]
+
+
+async def test_profile_pages_follow_each_other_without_gaps_or_repeats(store: Store) -> None:
+    stored = [profile(ACC, id=f"prf_{i:02}", created_at=at(i // 2)) for i in range(7)]
+    for p in stored:
+        await store.insert_profile(p)
+
+    pages: list[list[str]] = []
+    after: Keyset | None = None
+    while page := await store.list_profiles(ACC, EVERYTHING, after, 3):
+        pages.append([p.id for p in page])
+        after = keyset(page[-1])
+
+    assert pages == [
+        ["prf_06", "prf_05", "prf_04"],
+        ["prf_03", "prf_02", "prf_01"],
+        ["prf_00"],
+    ]
+
+
+async def test_a_page_after_a_keyset_is_unchanged_by_profiles_added_since(store: Store) -> None:
+    for i in range(4):
+        await store.insert_profile(profile(ACC, id=f"prf_{i}", created_at=at(i)))
+    first_page = await store.list_profiles(ACC, EVERYTHING, None, 2)
+
+    await store.insert_profile(profile(ACC, id="prf_9", created_at=at(9)))
+    await store.insert_profile(profile(ACC, id="prf_8", created_at=first_page[-1].created_at))
+    second_page = await store.list_profiles(ACC, EVERYTHING, keyset(first_page[-1]), 2)
+
+    assert [p.id for p in first_page] == ["prf_3", "prf_2"]
+    assert [p.id for p in second_page] == ["prf_1", "prf_0"]
+
+
+async def test_title_search_is_a_case_insensitive_substring_match(store: Store) -> None:
+    for title in ("Order Updates", "re-ORDER alerts", "Payments", "Ördered"):
+        await store.insert_profile(profile(ACC, title=title))
+
+    found = await store.list_profiles(ACC, ProfileFilter(search="oRdEr"), None, 10)
+
+    assert sorted(p.title for p in found) == ["Order Updates", "re-ORDER alerts"]
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        (".", ["a.c", "v1.2 (beta)"]),
+        ("a.c", ["a.c"]),
+        ("(beta)", ["v1.2 (beta)"]),
+        ("x+y", ["x+y"]),
+        ("$5 [sale]", ["price $5 [sale]"]),
+        ("back\\slash", ["back\\slash"]),
+        ("^", []),
+        ("*", []),
+        ("|", []),
+    ],
+)
+async def test_title_search_takes_regex_metacharacters_literally(
+    store: Store, search: str, expected: list[str]
+) -> None:
+    for title in ("a.c", "abc", "v1.2 (beta)", "x+y", "xxy", "price $5 [sale]", "back\\slash"):
+        await store.insert_profile(profile(ACC, title=title))
+
+    found = await store.list_profiles(ACC, ProfileFilter(search=search), None, 10)
+
+    assert sorted(p.title for p in found) == sorted(expected)
+
+
+async def test_channel_filter_and_search_combine(store: Store) -> None:
+    sms_orders = profile(ACC, title="Orders", channel=ChannelKind.SMS)
+    email_orders = profile(ACC, title="Orders", channel=ChannelKind.EMAIL)
+    email_billing = profile(ACC, title="Billing", channel=ChannelKind.EMAIL)
+    for p in (sms_orders, email_orders, email_billing):
+        await store.insert_profile(p)
+
+    by_channel = await store.list_profiles(ACC, ProfileFilter(channel=ChannelKind.EMAIL), None, 10)
+    both = await store.list_profiles(
+        ACC, ProfileFilter(search="orders", channel=ChannelKind.EMAIL), None, 10
+    )
+
+    assert {p.id for p in by_channel} == {email_orders.id, email_billing.id}
+    assert [p.id for p in both] == [email_orders.id]
+
+
+async def test_another_account_can_neither_read_nor_change_a_profile(store: Store) -> None:
+    given = profile(ACC)
+    await store.insert_profile(given)
+
+    assert await store.get_profile(OTHER, given.id) is None
+    assert await store.get_profiles(OTHER, [given.id]) == []
+    assert await store.list_profiles(OTHER, EVERYTHING, None, 10) == []
+    assert await store.update_profile_template(OTHER, given.id, ("x",), {"x": "<x>"}, at(5)) is None
+    assert await store.update_signing_secrets(OTHER, given.id, (), at(5)) is None
+    assert await store.delete_profile(OTHER, given.id) is False
+    assert await store.get_profile(ACC, given.id) == given
+
+
+async def test_updating_the_template_changes_only_variables_template_and_time(
+    store: Store,
+) -> None:
+    given = profile(ACC, variables=("status",), body_template={"s": "<status>"})
+    await store.insert_profile(given)
+    template = {"id": "<message_id>", "list": [["<status>"]], "k.v": 1}
+
+    updated = await store.update_profile_template(
+        ACC, given.id, ("message_id", "status"), template, at(60)
+    )
+
+    expected = replace(
+        given, variables=("message_id", "status"), body_template=template, updated_at=at(60)
+    )
+    assert updated == expected
+    assert await store.get_profile(ACC, given.id) == expected
+
+
+async def test_updating_signing_secrets_replaces_them(store: Store) -> None:
+    given = profile(ACC)
+    await store.insert_profile(given)
+    secrets = (SigningSecret("sealed:b", at(60), None), SigningSecret("sealed:a", at(0), at(99)))
+
+    updated = await store.update_signing_secrets(ACC, given.id, secrets, at(60))
+
+    expected = replace(given, sealed_signing_secrets=secrets, updated_at=at(60))
+    assert updated == expected
+    assert await store.get_profile(ACC, given.id) == expected
+
+
+async def test_updating_a_missing_profile_answers_none(store: Store) -> None:
+    assert await store.update_profile_template(ACC, "prf_missing", (), {}, at(1)) is None
+    assert await store.update_signing_secrets(ACC, "prf_missing", (), at(1)) is None
+
+
+async def test_a_deleted_profile_is_gone(store: Store) -> None:
+    gone, kept = profile(ACC), profile(ACC)
+    await store.insert_profile(gone)
+    await store.insert_profile(kept)
+
+    assert await store.delete_profile(ACC, gone.id) is True
+    assert await store.delete_profile(ACC, gone.id) is False
+    assert await store.get_profile(ACC, gone.id) is None
+    assert [p.id for p in await store.list_profiles(ACC, EVERYTHING, None, 10)] == [kept.id]
+
+
+# Deliveries
+
+
+async def test_stored_deliveries_read_back_equal(store: Store) -> None:
+    first = delivery(ACC, "prf_1", values={"n": 1, "x": 2.5, "ok": True, "s": "é", "none": None})
+    second = delivery(ACC, "prf_1", idempotency_key="k-1", attempt_count=2, manual_retry=True)
+
+    assert await store.insert_deliveries([first, second]) == [first, second]
+    assert await store.get_delivery(ACC, first.id) == first
+    assert await store.get_delivery(ACC, second.id) == second
+
+
+async def test_get_deliveries_answers_those_of_the_account_that_exist(store: Store) -> None:
+    mine, theirs = delivery(ACC, "prf_1"), delivery(OTHER, "prf_2")
+    await store.insert_deliveries([mine, theirs])
+
+    assert await store.get_deliveries(ACC, [mine.id, theirs.id, "dlv_missing"]) == [mine]
+    assert await store.get_delivery(OTHER, mine.id) is None
+
+
+async def test_deliveries_are_listed_newest_first_by_profile_and_status(store: Store) -> None:
+    rows = [
+        delivery(ACC, "prf_1", id="dlv_1", created_at=at(1)),
+        delivery(ACC, "prf_1", id="dlv_2", created_at=at(2), status=DeliveryStatus.FAILED),
+        delivery(ACC, "prf_2", id="dlv_3", created_at=at(3)),
+        delivery(ACC, "prf_1", id="dlv_4", created_at=at(4)),
+        delivery(OTHER, "prf_1", id="dlv_5", created_at=at(5)),
+    ]
+    await store.insert_deliveries(rows)
+
+    everything = await store.list_deliveries(ACC, ALL_DELIVERIES, None, 10)
+    of_profile = await store.list_deliveries(ACC, DeliveryFilter(profile_id="prf_1"), None, 10)
+    pending_of_profile = await store.list_deliveries(
+        ACC, DeliveryFilter(profile_id="prf_1", status=DeliveryStatus.PENDING), None, 10
+    )
+    second_page = await store.list_deliveries(
+        ACC, DeliveryFilter(profile_id="prf_1"), Keyset(at(4), "dlv_4"), 1
+    )
+
+    assert ids(everything) == ["dlv_4", "dlv_3", "dlv_2", "dlv_1"]
+    assert ids(of_profile) == ["dlv_4", "dlv_2", "dlv_1"]
+    assert ids(pending_of_profile) == ["dlv_4", "dlv_1"]
+    assert ids(second_page) == ["dlv_2"]
+
+
+async def test_a_used_idempotency_key_answers_the_stored_delivery(store: Store) -> None:
+    first = delivery(ACC, "prf_1", idempotency_key="order-7")
+    await store.insert_deliveries([first])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+    again = delivery(ACC, "prf_1", idempotency_key="order-7", values={"changed": True})
+
+    answered = await store.insert_deliveries([again])
+
+    assert [d.id for d in answered] == [first.id]
+    assert answered[0].status is DeliveryStatus.DELIVERING
+    assert answered[0].values == first.values
+    assert await store.get_delivery(ACC, again.id) is None
+    assert [d.id for d in await store.list_deliveries(ACC, ALL_DELIVERIES, None, 10)] == [first.id]
+
+
+async def test_a_key_repeated_within_one_batch_is_stored_once(store: Store) -> None:
+    first = delivery(ACC, "prf_1", idempotency_key="k")
+    other = delivery(ACC, "prf_1", idempotency_key="other")
+    repeat = delivery(ACC, "prf_1", idempotency_key="k")
+
+    answered = await store.insert_deliveries([first, other, repeat])
+
+    assert answered == [first, other, first]
+    assert await store.get_delivery(ACC, repeat.id) is None
+
+
+async def test_idempotency_keys_are_per_account(store: Store) -> None:
+    mine = delivery(ACC, "prf_1", idempotency_key="k")
+    theirs = delivery(OTHER, "prf_2", idempotency_key="k")
+
+    assert await store.insert_deliveries([mine]) == [mine]
+    assert await store.insert_deliveries([theirs]) == [theirs]
+    assert await store.get_delivery(OTHER, theirs.id) == theirs
+
+
+async def test_deliveries_without_a_key_never_conflict(store: Store) -> None:
+    batch = [delivery(ACC, "prf_1") for _ in range(3)]
+
+    assert await store.insert_deliveries(batch) == batch
+    assert await store.insert_deliveries(batch[:0]) == []
+    assert len(await store.list_deliveries(ACC, ALL_DELIVERIES, None, 10)) == 3
+
+
+# Claiming and leases
+
+
+async def test_claiming_leases_due_deliveries_oldest_first_up_to_the_limit(store: Store) -> None:
+    later = delivery(ACC, "prf_1", next_attempt_at=at(3))
+    oldest = delivery(ACC, "prf_1", next_attempt_at=at(1))
+    middle = delivery(ACC, "prf_1", next_attempt_at=at(2))
+    await store.insert_deliveries([later, oldest, middle])
+
+    claimed = await store.claim_due("worker-1", at(10), at(70), 2)
+
+    assert [d.id for d in claimed] == [oldest.id, middle.id]
+    assert claimed[0] == replace(
+        oldest,
+        status=DeliveryStatus.DELIVERING,
+        lease_owner="worker-1",
+        lease_expires_at=at(70),
+        updated_at=at(10),
+    )
+    assert await store.get_delivery(ACC, oldest.id) == claimed[0]
+    assert await store.get_delivery(ACC, later.id) == later
+
+
+async def test_only_due_pending_deliveries_are_claimed(store: Store) -> None:
+    due = delivery(ACC, "prf_1", next_attempt_at=at(10))
+    not_yet = delivery(ACC, "prf_1", next_attempt_at=at(11))
+    finished = [
+        delivery(ACC, "prf_1", status=s, next_attempt_at=None)
+        for s in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED)
+    ]
+    await store.insert_deliveries([due, not_yet, *finished])
+
+    claimed = await store.claim_due("worker-1", at(10), at(70), 10)
+
+    assert [d.id for d in claimed] == [due.id]
+
+
+async def test_a_leased_delivery_is_not_claimed_again_while_the_lease_lasts(store: Store) -> None:
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+
+    assert await store.claim_due("worker-2", at(20), at(80), 10) == []
+    assert await store.claim_due("worker-2", at(69.999), at(130), 10) == []
+
+
+async def test_an_expired_lease_can_be_claimed_by_another_worker(store: Store) -> None:
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+
+    claimed = await store.claim_due("worker-2", at(70), at(130), 10)
+
+    assert [(d.id, d.lease_owner, d.lease_expires_at) for d in claimed] == [
+        (given.id, "worker-2", at(130))
+    ]
+
+
+async def test_concurrent_claims_never_share_a_delivery(store: Store) -> None:
+    due = [delivery(ACC, "prf_1", next_attempt_at=at(i)) for i in range(20)]
+    await store.insert_deliveries(due)
+
+    batches = await asyncio.gather(
+        *(store.claim_due(f"worker-{n}", at(30), at(90), 6) for n in range(4))
+    )
+
+    claimed = [d.id for batch in batches for d in batch]
+    assert len(claimed) == len(set(claimed)) == 20
+    for n, batch in enumerate(batches):
+        stored = await store.get_deliveries(ACC, [d.id for d in batch])
+        assert {d.lease_owner for d in stored} <= {f"worker-{n}"}
+
+
+async def test_the_lease_owner_releases_a_delivery_with_its_outcome(store: Store) -> None:
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    [claimed] = await store.claim_due("worker-1", at(10), at(70), 10)
+
+    released = await store.release(
+        given.id, "worker-1", Outcome(DeliveryStatus.PENDING, 1, at(40)), at(15)
+    )
+
+    assert released is True
+    assert await store.get_delivery(ACC, given.id) == replace(
+        claimed,
+        status=DeliveryStatus.PENDING,
+        attempt_count=1,
+        next_attempt_at=at(40),
+        lease_owner=None,
+        lease_expires_at=None,
+        updated_at=at(15),
+    )
+
+
+async def test_a_worker_that_lost_its_lease_cannot_release(store: Store) -> None:
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+    [reclaimed] = await store.claim_due("worker-2", at(71), at(131), 10)
+
+    released = await store.release(
+        given.id, "worker-1", Outcome(DeliveryStatus.SUCCEEDED, 1, None), at(75)
+    )
+
+    assert released is False
+    assert await store.get_delivery(ACC, given.id) == reclaimed
+
+
+async def test_a_delivery_not_being_delivered_cannot_be_released(store: Store) -> None:
+    given = delivery(ACC, "prf_1", lease_owner="worker-1")
+    await store.insert_deliveries([given])
+
+    assert (
+        await store.release(given.id, "worker-1", Outcome(DeliveryStatus.FAILED, 1, None), at(1))
+        is False
+    )
+    assert (
+        await store.release(
+            "dlv_missing", "worker-1", Outcome(DeliveryStatus.FAILED, 1, None), at(1)
+        )
+        is False
+    )
+    assert await store.get_delivery(ACC, given.id) == given
+
+
+# Manual retry and cancelling
+
+
+async def test_requeue_makes_a_failed_delivery_due_now_as_a_manual_retry(store: Store) -> None:
+    failed = delivery(
+        ACC, "prf_1", status=DeliveryStatus.FAILED, attempt_count=5, next_attempt_at=None
+    )
+    await store.insert_deliveries([failed])
+
+    requeued = await store.requeue(ACC, failed.id, at(100))
+
+    expected = replace(
+        failed,
+        status=DeliveryStatus.PENDING,
+        next_attempt_at=at(100),
+        manual_retry=True,
+        updated_at=at(100),
+    )
+    assert requeued == expected
+    assert await store.get_delivery(ACC, failed.id) == expected
+    assert [d.id for d in await store.claim_due("worker-1", at(100), at(160), 10)] == [failed.id]
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        DeliveryStatus.PENDING,
+        DeliveryStatus.DELIVERING,
+        DeliveryStatus.SUCCEEDED,
+        DeliveryStatus.CANCELLED,
+    ],
+)
+async def test_only_a_failed_delivery_can_be_requeued(store: Store, status: DeliveryStatus) -> None:
+    given = delivery(ACC, "prf_1", status=status)
+    await store.insert_deliveries([given])
+
+    assert await store.requeue(ACC, given.id, at(100)) is None
+    assert await store.get_delivery(ACC, given.id) == given
+
+
+async def test_another_account_cannot_requeue_or_cancel(store: Store) -> None:
+    failed = delivery(ACC, "prf_1", status=DeliveryStatus.FAILED)
+    pending = delivery(ACC, "prf_1")
+    await store.insert_deliveries([failed, pending])
+
+    assert await store.requeue(OTHER, failed.id, at(100)) is None
+    assert await store.cancel_pending(OTHER, "prf_1", at(100)) == 0
+    assert await store.get_deliveries(ACC, [failed.id, pending.id]) in (
+        [failed, pending],
+        [pending, failed],
+    )
+
+
+async def test_cancel_pending_cancels_only_the_pending_deliveries_of_the_profile(
+    store: Store,
+) -> None:
+    pending = [delivery(ACC, "prf_1") for _ in range(2)]
+    in_flight = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    other_profile = delivery(ACC, "prf_2")
+    succeeded = delivery(ACC, "prf_1", status=DeliveryStatus.SUCCEEDED, next_attempt_at=None)
+    await store.insert_deliveries([in_flight])
+    [leased] = await store.claim_due("worker-1", at(1), at(61), 10)
+    await store.insert_deliveries([*pending, other_profile, succeeded])
+
+    cancelled = await store.cancel_pending(ACC, "prf_1", at(5))
+
+    assert cancelled == 2
+    for d in pending:
+        assert await store.get_delivery(ACC, d.id) == replace(
+            d, status=DeliveryStatus.CANCELLED, next_attempt_at=None, updated_at=at(5)
+        )
+    assert await store.get_delivery(ACC, in_flight.id) == leased
+    assert await store.get_delivery(ACC, other_profile.id) == other_profile
+    assert await store.get_delivery(ACC, succeeded.id) == succeeded
+
+
+# Attempts
+
+
+async def test_attempts_are_listed_oldest_first_for_the_given_deliveries(store: Store) -> None:
+    second = attempt(ACC, "dlv_1", number=2, started_at=at(20))
+    first = attempt(ACC, "dlv_1", number=1, started_at=at(10))
+    of_other_delivery = attempt(ACC, "dlv_2", started_at=at(15))
+    unrelated = attempt(ACC, "dlv_3", started_at=at(5))
+    of_other_account = attempt(OTHER, "dlv_1", started_at=at(1))
+    for a in (second, first, of_other_delivery, unrelated, of_other_account):
+        await store.insert_attempt(a)
+
+    listed = await store.list_attempts(ACC, ["dlv_1", "dlv_2"])
+
+    assert listed == [first, of_other_delivery, second]
+
+
+async def test_a_profile_test_attempt_without_delivery_reaches_followers(store: Store) -> None:
+    feed = store.follow_attempts()
+    test_attempt = attempt(
+        ACC,
+        None,
+        profile_id=None,
+        trigger=AttemptTrigger.TEST,
+        outcome=AttemptOutcome.TIMEOUT,
+        request=SentRequest("GET", "https://hooks.example.com/?a=1", (), None),
+        status_code=None,
+        response_body=None,
+        error="timed out after 10 s",
+    )
+
+    await store.insert_attempt(test_attempt)
+
+    assert await next_attempt(feed) == test_attempt
+    assert await store.list_attempts(ACC, ["dlv_1"]) == []
+
+
+async def test_followers_get_the_attempts_recorded_after_they_subscribed(store: Store) -> None:
+    await store.insert_attempt(attempt(ACC, "dlv_0"))
+    feed = store.follow_attempts()
+    recorded = [attempt(ACC, "dlv_1"), attempt(OTHER, "dlv_2", number=2)]
+
+    for a in recorded:
+        await store.insert_attempt(a)
+
+    assert [await next_attempt(feed), await next_attempt(feed)] == recorded
+    assert await nothing_more(feed)
+
+
+async def test_every_follower_gets_every_attempt(store: Store) -> None:
+    feeds = [store.follow_attempts(), store.follow_attempts()]
+    recorded = attempt(ACC, "dlv_1")
+
+    await store.insert_attempt(recorded)
+
+    assert [await next_attempt(f) for f in feeds] == [recorded, recorded]
+
+
+async def test_closing_the_store_ends_its_followers(store: Store) -> None:
+    feed = store.follow_attempts()
+
+    await store.close()
+
+    async with asyncio.timeout(WAIT):
+        assert [a async for a in feed] == []
+
+
+async def test_records_read_back_are_copies(store: Store) -> None:
+    given = delivery(ACC, "prf_1", values={"n": 1})
+    await store.insert_deliveries([given])
+    read = await store.get_delivery(ACC, given.id)
+    assert read is not None
+
+    read.values["n"] = 2
+    given.values["n"] = 3
+
+    assert await store.get_delivery(ACC, given.id) == replace(given, values={"n": 1})
+
+
+async def test_an_attempt_id_is_stored_once(store: Store) -> None:
+    given = attempt(ACC, "dlv_1")
+    await store.insert_attempt(given)
+
+    with pytest.raises(DuplicateRecord):
+        await store.insert_attempt(replace(given, number=2))
+    assert await store.list_attempts(ACC, ["dlv_1"]) == [given]
