@@ -1,0 +1,35 @@
+"""What every scenario gets: the plan, the run's processes and stores, and a log."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.plan import Plan
+from bench.processes import Child, Children
+from bench.stores import MONGODB, Stores
+
+
+@dataclass
+class Context:
+    plan: Plan
+    children: Children
+    stores: Stores
+    workdir: Path
+    profile_dir: Path | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    def log(self, message: str) -> None:
+        # stderr, so that stdout carries only the table.
+        elapsed = time.monotonic() - self.started
+        print(f"[{elapsed:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    def database(self, store: str) -> Child | None:
+        """The FerretDB process serving `store`, whose CPU time a scenario also counts."""
+        return self.stores.ferret if store == MONGODB else None
+
+    def on_ferret(self, store: str) -> bool:
+        """Whether `store` runs on the FerretDB this run started (not a real MongoDB)."""
+        return store == MONGODB and self.stores.ferret is not None

@@ -1,0 +1,173 @@
+"""2. Publish-to-receipt delay: one report per publish call at a steady rate; the delay runs
+from the start of the publish call to the callback's arrival at the receiver. The baseline
+sends the same callbacks straight to the receiver on the same schedule: the floor that the
+bench, the loopback network and the receiver set."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from bench import receiving, rendered, server
+from bench.api import Api
+from bench.context import Context
+from bench.pacing import paced
+from bench.receiving import Receiver
+from bench.results import Row, Target
+from bench.stats import percentile
+
+NAME = "2 publish-to-receipt"
+P99_GOAL_MS = 50
+# Sends the report or callback of one ref (with its index), returning once answered.
+Send = Callable[[str, int], Awaitable[None]]
+
+
+@dataclass
+class Run:
+    p50_ms: float
+    p99_ms: float
+    details: dict[str, Any]
+
+
+def _delays(sent: dict[str, float], arrivals: receiving.Arrivals) -> tuple[list[float], int]:
+    """Milliseconds from sending to the first arrival of each ref; and how many never came.
+    A missing one counts as infinitely late, so it can only raise a percentile."""
+    first: dict[str, float] = {}
+    for at, ref in zip(arrivals.at, arrivals.refs, strict=True):
+        first.setdefault(ref, at)
+    delays = [(first[ref] - t) * 1000 for ref, t in sent.items() if ref in first]
+    missing = len(sent) - len(delays)
+    return delays + [math.inf] * missing, missing
+
+
+async def _measure(ctx: Context, receiver: Receiver, prefix: str, send: Send, drain: float) -> Run:
+    plan = ctx.plan
+    count = int(plan.lat_rate * plan.lat_seconds)
+    await receiver.reset()
+    sent: dict[str, float] = {}
+    calls: list[float] = []
+
+    async def one(i: int) -> None:
+        ref = f"{prefix}-{i}"
+        sent[ref] = time.time()
+        await send(ref, i)
+        calls.append((time.time() - sent[ref]) * 1000)
+
+    lag = await paced(plan.lat_rate, count, one)
+    await receiver.wait_unique(count, drain)
+    delays, missing = _delays(sent, await receiver.arrivals())
+    return Run(
+        percentile(delays, 50),
+        percentile(delays, 99),
+        {
+            "reports": count,
+            "missing": missing,
+            "max_ms": max(delays) if delays else math.nan,
+            "call_p50_ms": percentile(calls, 50),
+            "call_p99_ms": percentile(calls, 99),
+            "schedule_lag_max_ms": lag * 1000,
+        },
+    )
+
+
+async def _project(ctx: Context, store: str, receiver: Receiver, round_no: int) -> Run:
+    env = await ctx.stores.env(store, f"lat{round_no}")
+    srv = await server.start(ctx.children, env, workers=ctx.plan.workers)
+    api = Api(srv.graphql, srv.key)
+    try:
+        profile = await api.create_profile(receiver.hook, "latency")
+
+        async def publish(ref: str, _: int) -> None:
+            await api.publish(profile, [ref])
+
+        return await _measure(ctx, receiver, f"p{round_no}", publish, ctx.plan.lat_drain_seconds)
+    finally:
+        await api.close()
+        ctx.children.stop(srv.child)
+
+
+async def _baseline(ctx: Context, receiver: Receiver, round_no: int) -> Run:
+    workers = ctx.plan.workers
+    async with httpx.AsyncClient(
+        timeout=10,
+        limits=httpx.Limits(max_connections=workers, max_keepalive_connections=workers),
+        trust_env=False,
+    ) as client:
+
+        async def post(ref: str, i: int) -> None:
+            r = rendered.callback(receiver.hook, ref, i)
+            response = await client.post(r["url"], headers=r["headers"], content=r["body"])
+            response.raise_for_status()
+
+        return await _measure(ctx, receiver, f"b{round_no}", post, ctx.plan.lat_drain_seconds)
+
+
+async def run(ctx: Context) -> list[Row]:
+    plan = ctx.plan
+    receiver = await receiving.start(ctx.children)
+    rows: list[Row] = []
+    try:
+        for store in plan.stores:
+            project: list[Run] = []
+            baseline: list[Run] = []
+            for r in range(plan.lat_rounds):
+                for which in ("project", "baseline") if r % 2 == 0 else ("baseline", "project"):
+                    if which == "project":
+                        got = await _project(ctx, store, receiver, r)
+                        project.append(got)
+                    else:
+                        got = await _baseline(ctx, receiver, r)
+                        baseline.append(got)
+                    ctx.log(
+                        f"delay {store} round {r + 1} {which}: p50 {got.p50_ms:.1f} ms, "
+                        f"p99 {got.p99_ms:.1f} ms, missing {got.details['missing']}"
+                    )
+            rows += _rows(ctx, store, project, baseline)
+    finally:
+        await receiver.close()
+        ctx.children.stop(receiver.child)
+    return rows
+
+
+def _rows(ctx: Context, store: str, project: list[Run], baseline: list[Run]) -> list[Row]:
+    rate = f"{ctx.plan.lat_rate:g}/s for {ctx.plan.lat_seconds:g} s"
+    missing = sum(r.details["missing"] for r in project)
+    note = ""
+    if missing:
+        note = (
+            f"{missing} callbacks not received within {ctx.plan.lat_drain_seconds:g} s "
+            "after the last publish (counted as infinitely late)"
+        )
+    details = {
+        "project_runs": [r.details for r in project],
+        "baseline_runs": [r.details for r in baseline],
+    }
+    return [
+        Row(
+            scenario=NAME,
+            store=store,
+            measure=f"median delay ms, {rate}",
+            unit="ms",
+            project=[r.p50_ms for r in project],
+            baseline=[r.p50_ms for r in baseline],
+            ratio_kind="",
+            note=note,
+        ),
+        Row(
+            scenario=NAME,
+            store=store,
+            measure=f"p99 delay ms, {rate}",
+            unit="ms",
+            project=[r.p99_ms for r in project],
+            baseline=[r.p99_ms for r in baseline],
+            target=Target("project", "<", P99_GOAL_MS),
+            ratio_kind="",
+            note=note,
+            details=details,
+        ),
+    ]

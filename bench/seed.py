@@ -1,0 +1,71 @@
+"""Finished deliveries written straight into a store, to grow it quickly.
+
+Publishing 100,000 reports and delivering them would take longer than the whole suite may,
+and pending ones would be delivered by the very workers being measured. So the growth
+scenario writes deliveries that already SUCCEEDED, through the store's own
+`insert_deliveries` (the call `publishStatusEvents` makes), in the process that owns the
+store: for the embedded store that is the server itself, hence a route of the bench host.
+Their attempts are not written: the measured paths (claiming, releasing, recording an
+attempt, listing deliveries) do not read old attempts.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from catalog import ChannelKind
+from domain import clock
+from domain.accounts import hash_key
+from domain.ids import sortable_id
+from domain.models import Delivery, DeliveryStatus
+from storage import Store
+
+CHUNK = 1000
+
+
+def finished(account_id: str, profile_id: str, count: int, start: int) -> list[Delivery]:
+    now = clock.now()
+    return [
+        Delivery(
+            id=sortable_id("dlv"),
+            account_id=account_id,
+            profile_id=profile_id,
+            channel=ChannelKind.SMS,
+            values={"status": "Delivered", "ref": f"seed-{start + i}"},
+            idempotency_key=None,
+            status=DeliveryStatus.SUCCEEDED,
+            attempt_count=1,
+            next_attempt_at=None,
+            lease_owner=None,
+            lease_expires_at=None,
+            manual_retry=False,
+            # A little in the past, so that deliveries measured later list first.
+            created_at=now - timedelta(seconds=1),
+            updated_at=now - timedelta(seconds=1),
+        )
+        for i in range(count)
+    ]
+
+
+def route(store: Store) -> Route:
+    async def seed(request: Request) -> Response:
+        """POST {"profile_id", "count"} with the account's bearer key."""
+        _, _, key = request.headers.get("authorization", "").partition(" ")
+        account = await store.find_account_by_key_hash(hash_key(key.strip()))
+        if account is None:
+            return JSONResponse({"error": "unauthenticated"}, 401)
+        wanted = await request.json()
+        written = 0
+        while written < wanted["count"]:
+            batch = finished(
+                account.id, wanted["profile_id"], min(CHUNK, wanted["count"] - written), written
+            )
+            await store.insert_deliveries(batch)
+            written += len(batch)
+        return JSONResponse({"written": written})
+
+    return Route("/bench/seed", seed, methods=["POST"])

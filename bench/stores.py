@@ -1,0 +1,55 @@
+"""The two stores a scenario runs on, and what a server process needs to use each."""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass, field
+
+import pymongo
+
+from bench import ferretdb
+from bench.processes import Child, Children
+
+EMBEDDED = "embedded"
+MONGODB = "mongodb"
+
+
+@dataclass
+class Stores:
+    """The MongoDB server of this run: the one at MONGODB_URL, else a FerretDB started on
+    first use. Each server gets a database of its own, so runs never see each other's rows;
+    they are dropped at the end."""
+
+    children: Children
+    run_id: str
+    url: str | None = field(default_factory=lambda: os.environ.get("MONGODB_URL") or None)
+    # One secret key for the run: a server restarted on a database must read its secrets.
+    secret_key: str = field(default_factory=lambda: base64.b64encode(os.urandom(32)).decode())
+    ferret: Child | None = None
+    databases: list[str] = field(default_factory=list)
+
+    async def env(self, store: str, name: str) -> dict[str, str]:
+        """Settings for a callbackd process on `store`, on a new database named after `name`."""
+        if store == EMBEDDED:
+            return {}
+        if self.url is None:
+            self.ferret, self.url = await ferretdb.start(self.children)
+        database = f"bench_{self.run_id}_{name}"[:60]
+        self.databases.append(database)
+        return {
+            "MONGODB_URL": self.url,
+            "CALLBACKD_DATABASE": database,
+            "CALLBACKD_SECRET_KEY": self.secret_key,
+        }
+
+    def drop_all(self) -> None:
+        if self.url is None or not self.databases:
+            return
+        client: pymongo.MongoClient[dict[str, object]] = pymongo.MongoClient(
+            self.url, serverSelectionTimeoutMS=2000
+        )
+        with client:
+            for database in self.databases:
+                client.drop_database(database)
+        self.databases.clear()
