@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import strawberry
 
-from catalog import BodyFormat, ChannelKind, HttpMethod, ValueType
+from catalog import BodyFormat, ChannelKind, HttpMethod, ValueType, get_channel
 from catalog import Channel as ChannelData
 from catalog import Event as EventData
 from catalog import Variable as VariableData
@@ -76,3 +78,30 @@ class Channel:
             supports_response_message=c.supports_response_message,
             dynamic_variables=[DynamicVariable.of(v) for v in c.variables],
         )
+
+
+# The catalog never changes while the server runs, so each view is built once and shared by
+# every answer that shows it.
+
+
+def _channel_data(kind: ChannelKind) -> ChannelData:
+    channel = get_channel(kind)
+    if channel is None:
+        raise LookupError(f"{kind.value} takes no callback profiles")
+    return channel
+
+
+@cache
+def channel_view(kind: ChannelKind) -> Channel:
+    return Channel.of(_channel_data(kind))
+
+
+@cache
+def event_view(kind: ChannelKind, name: str) -> Event:
+    return Event.of(next(e for e in _channel_data(kind).events if e.name == name))
+
+
+@cache
+def variable_view(kind: ChannelKind, name: str) -> DynamicVariable | None:
+    variable = _channel_data(kind).variable(name)
+    return None if variable is None else DynamicVariable.of(variable)

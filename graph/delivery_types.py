@@ -39,47 +39,39 @@ class SentRequest:
 @strawberry.type(description="One HTTP try of a callback.")
 class DeliveryAttempt(Node):
     id: strawberry.ID = strawberry.field(description="Attempt id.")
+    # Plain fields, filled once in `of`: every subscriber executes them for every attempt.
+    number: int = strawberry.field(description="1 for the first try of a delivery, then 2, 3, ...")
+    trigger: AttemptTrigger = strawberry.field(description="What caused this attempt.")
+    outcome: AttemptOutcome = strawberry.field(description="How it ended.")
+    channel: ChannelKind = strawberry.field(description="The channel of the profile.")
+    status_code: int | None = strawberry.field(
+        description="HTTP status of the answer; null when there was none."
+    )
+    response_body: str | None = strawberry.field(
+        description="The first 1,024 characters of the answer's body."
+    )
+    duration_ms: float = strawberry.field(
+        description="From sending to the end of the answer, in milliseconds."
+    )
+    error: str | None = strawberry.field(description="Why it did not succeed; null when it did.")
+    started_at: datetime = strawberry.field(description="When it started.")
     data: strawberry.Private[AttemptData]
 
     @classmethod
     def of(cls, data: AttemptData) -> DeliveryAttempt:
-        return cls(id=strawberry.ID(data.id), data=data)
-
-    @strawberry.field(description="1 for the first try of a delivery, then 2, 3, ...")
-    def number(self) -> int:
-        return self.data.number
-
-    @strawberry.field(description="What caused this attempt.")
-    def trigger(self) -> AttemptTrigger:
-        return self.data.trigger
-
-    @strawberry.field(description="How it ended.")
-    def outcome(self) -> AttemptOutcome:
-        return self.data.outcome
-
-    @strawberry.field(description="The channel of the profile.")
-    def channel(self) -> ChannelKind:
-        return self.data.channel
-
-    @strawberry.field(description="HTTP status of the answer; null when there was none.")
-    def status_code(self) -> int | None:
-        return self.data.status_code
-
-    @strawberry.field(description="The first 1,024 characters of the answer's body.")
-    def response_body(self) -> str | None:
-        return self.data.response_body
-
-    @strawberry.field(description="From sending to the end of the answer, in milliseconds.")
-    def duration_ms(self) -> float:
-        return self.data.duration_ms
-
-    @strawberry.field(description="Why it did not succeed; null when it did.")
-    def error(self) -> str | None:
-        return self.data.error
-
-    @strawberry.field(description="When it started.")
-    def started_at(self) -> datetime:
-        return self.data.started_at
+        return cls(
+            id=strawberry.ID(data.id),
+            number=data.number,
+            trigger=data.trigger,
+            outcome=data.outcome,
+            channel=data.channel,
+            status_code=data.status_code,
+            response_body=data.response_body,
+            duration_ms=data.duration_ms,
+            error=data.error,
+            started_at=data.started_at,
+            data=data,
+        )
 
     @strawberry.field(description="The request as sent; secret header values redacted.")
     def request(self) -> SentRequest:
@@ -108,41 +100,35 @@ class Delivery(Node):
     id: strawberry.ID = strawberry.field(
         description="Delivery id; also the webhook-id header of every attempt."
     )
+    # Plain fields, filled once in `of`: a resolver per field is the costliest part of
+    # serving a page of deliveries.
+    status: DeliveryStatus = strawberry.field(description="Where the delivery stands.")
+    attempt_count: int = strawberry.field(description="Attempts made so far.")
+    next_attempt_at: datetime | None = strawberry.field(
+        description="When the next attempt is due; null once finished."
+    )
+    idempotency_key: str | None = strawberry.field(
+        description="The idempotency key the report came with."
+    )
+    channel: ChannelKind = strawberry.field(description="The channel of the profile.")
+    created_at: datetime = strawberry.field(description="When the report was accepted.")
+    updated_at: datetime = strawberry.field(description="When the delivery last changed.")
     data: strawberry.Private[DeliveryData]
 
     @classmethod
     def of(cls, data: DeliveryData) -> Delivery:
-        return cls(id=strawberry.ID(data.id), data=data)
-
-    @strawberry.field(description="Where the delivery stands.")
-    def status(self) -> DeliveryStatus:
-        return self.data.status
-
-    @strawberry.field(description="Attempts made so far.")
-    def attempt_count(self) -> int:
-        return self.data.attempt_count
-
-    @strawberry.field(description="When the next attempt is due; null once finished.")
-    def next_attempt_at(self) -> datetime | None:
-        if self.data.status not in (DeliveryStatus.PENDING, DeliveryStatus.DELIVERING):
-            return None
-        return self.data.next_attempt_at
-
-    @strawberry.field(description="The idempotency key the report came with.")
-    def idempotency_key(self) -> str | None:
-        return self.data.idempotency_key
-
-    @strawberry.field(description="The channel of the profile.")
-    def channel(self) -> ChannelKind:
-        return self.data.channel
-
-    @strawberry.field(description="When the report was accepted.")
-    def created_at(self) -> datetime:
-        return self.data.created_at
-
-    @strawberry.field(description="When the delivery last changed.")
-    def updated_at(self) -> datetime:
-        return self.data.updated_at
+        unfinished = data.status in (DeliveryStatus.PENDING, DeliveryStatus.DELIVERING)
+        return cls(
+            id=strawberry.ID(data.id),
+            status=data.status,
+            attempt_count=data.attempt_count,
+            next_attempt_at=data.next_attempt_at if unfinished else None,
+            idempotency_key=data.idempotency_key,
+            channel=data.channel,
+            created_at=data.created_at,
+            updated_at=data.updated_at,
+            data=data,
+        )
 
     @strawberry.field(description="The profile; null once deleted.")
     async def profile(self, info: Info) -> CallbackProfile | None:

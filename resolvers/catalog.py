@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from catalog import CHANNELS, ChannelKind, get_channel
-from graph.catalog_types import Channel
+from catalog import CHANNELS, ChannelKind
+from graph.catalog_types import Channel, channel_view
 
 
 def channels() -> list[Channel]:
-    return [Channel.of(c) for c in CHANNELS.values()]
+    return [channel_view(kind) for kind in CHANNELS]
 
 
 def channel(kind: ChannelKind) -> Channel | None:
-    found = get_channel(kind)
-    return Channel.of(found) if found else None
+    return channel_view(kind) if kind in CHANNELS else None
