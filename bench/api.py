@@ -34,7 +34,11 @@ class Api:
         self.client = httpx.AsyncClient(
             timeout=timeout,
             headers={"Authorization": f"Bearer {key}"},
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
+            # Idle connections are dropped well before uvicorn's 5 s keep-alive closes them,
+            # so a request never goes out on a connection the server is closing.
+            limits=httpx.Limits(
+                max_connections=100, max_keepalive_connections=100, keepalive_expiry=2
+            ),
             trust_env=False,
         )
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from bench import receiving, rendered, server
-from bench.api import Api
+from bench.api import Api, GraphQLError
 from bench.context import Context
 from bench.pacing import paced
 from bench.receiving import Receiver
@@ -51,11 +51,17 @@ async def _measure(ctx: Context, receiver: Receiver, prefix: str, send: Send, dr
     await receiver.reset()
     sent: dict[str, float] = {}
     calls: list[float] = []
+    failed: list[str] = []
 
     async def one(i: int) -> None:
         ref = f"{prefix}-{i}"
         sent[ref] = time.time()
-        await send(ref, i)
+        try:
+            await send(ref, i)
+        except (httpx.HTTPError, GraphQLError) as e:
+            # Counted as missing (infinitely late) unless it arrives anyway, never fatal.
+            failed.append(f"{type(e).__name__}: {e}"[:200])
+            return
         calls.append((time.time() - sent[ref]) * 1000)
 
     lag = await paced(plan.lat_rate, count, one)
@@ -67,6 +73,8 @@ async def _measure(ctx: Context, receiver: Receiver, prefix: str, send: Send, dr
         {
             "reports": count,
             "missing": missing,
+            "failed_calls": len(failed),
+            "failure_samples": failed[:3],
             "max_ms": max(delays) if delays else math.nan,
             "call_p50_ms": percentile(calls, 50),
             "call_p99_ms": percentile(calls, 99),
