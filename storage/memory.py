@@ -8,6 +8,7 @@ round trip through MongoDB would change them (UTC dates to the millisecond, list
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -119,6 +120,12 @@ class MemoryStore:
         # Pending and delivering deliveries: what workers look through, however many
         # finished ones pile up.
         self._active: dict[str, Doc] = {}
+        # When each active delivery falls due: (next_attempt_at, id) of pending ones and
+        # (lease_expires_at, id) of leased ones. Entries are pushed on every change and
+        # checked against the document when popped, so a claim costs what it takes, not a
+        # sort of everything queued.
+        self._due: list[tuple[datetime, str]] = []
+        self._leases: list[tuple[datetime, str]] = []
         self._delivery_by_key: dict[tuple[str, str], str] = {}
         self._attempts: dict[str, Doc] = {}
         self._attempts_by_delivery: dict[str, list[Doc]] = {}
@@ -278,19 +285,44 @@ class MemoryStore:
         return [delivery_from_doc(_bson(d)) for d in docs]
 
     def _track(self, doc: Doc) -> None:
-        if doc["status"] in _ACTIVE:
-            self._active[doc["_id"]] = doc
-        else:
+        if doc["status"] not in _ACTIVE:
             self._active.pop(doc["_id"], None)
+            return
+        self._active[doc["_id"]] = doc
+        if doc["status"] == DeliveryStatus.PENDING.value and doc["next_attempt_at"] is not None:
+            heapq.heappush(self._due, (doc["next_attempt_at"], doc["_id"]))
+        elif doc["status"] == DeliveryStatus.DELIVERING.value:
+            heapq.heappush(self._leases, (doc["lease_expires_at"], doc["_id"]))
+
+    def _pop_due(
+        self, heap: list[tuple[datetime, str]], status: str, field: str, now: datetime, limit: int
+    ) -> list[Doc]:
+        """Up to `limit` documents whose `field` is due, earliest first; stale entries (the
+        document changed since) are dropped on the way."""
+        found: list[Doc] = []
+        while heap and len(found) < limit and heap[0][0] <= now:
+            at, row_id = heapq.heappop(heap)
+            doc = self._active.get(row_id)
+            if doc is not None and doc["status"] == status and doc[field] == at:
+                found.append(doc)
+        return found
 
     async def claim_due(
         self, owner: str, now: datetime, lease_until: datetime, limit: int
     ) -> list[Delivery]:
         now = _date(now)
-        due = sorted(
-            (d for d in self._active.values() if _is_due(d, now)),
-            key=lambda d: (d["next_attempt_at"], d["_id"]),
-        )[:limit]
+        expired = self._pop_due(
+            self._leases, DeliveryStatus.DELIVERING.value, "lease_expires_at", now, limit
+        )
+        pending = self._pop_due(
+            self._due, DeliveryStatus.PENDING.value, "next_attempt_at", now, limit
+        )
+        candidates = sorted(expired + pending, key=lambda d: (d["next_attempt_at"], d["_id"]))
+        due, left = candidates[:limit], candidates[limit:]
+        for doc in left:
+            heap = self._due if doc["status"] == DeliveryStatus.PENDING.value else self._leases
+            key = "next_attempt_at" if heap is self._due else "lease_expires_at"
+            heapq.heappush(heap, (doc[key], doc["_id"]))
         for doc in due:
             doc.update(
                 _bson(
@@ -302,6 +334,7 @@ class MemoryStore:
                     }
                 )
             )
+            self._track(doc)
         return [delivery_from_doc(_bson(d)) for d in due]
 
     async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
@@ -390,11 +423,3 @@ class MemoryStore:
 
     def follow_attempts(self) -> AsyncIterator[Attempt]:
         return self._followers.subscribe()
-
-
-def _is_due(doc: Doc, now: datetime) -> bool:
-    if doc["status"] == DeliveryStatus.PENDING.value:
-        return doc["next_attempt_at"] is not None and bool(doc["next_attempt_at"] <= now)
-    if doc["status"] == DeliveryStatus.DELIVERING.value:
-        return doc["lease_expires_at"] is not None and bool(doc["lease_expires_at"] <= now)
-    return False
