@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import secrets
-import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ from catalog import CHANNELS, BodyFormat, Channel, ChannelKind, get_channel
 from domain import clock, validation
 from domain.drafts import ProfileDraft, TemplateDraft
 from domain.errors import ErrorCode, UserError
+from domain.ids import uuid7
 from domain.models import Account, Encryption, Header, Profile, SigningSecret
 from domain.pagination import decode_cursor, page_size
 from domain.secretbox import SecretBox
@@ -76,7 +76,7 @@ class Profiles:
             return None, errors
         now = clock.now()
         profile = Profile(
-            id=f"{account.region}_{uuid.uuid4()}",
+            id=f"{account.region}_{uuid7()}",
             account_id=account.id,
             title=draft.title.strip(),
             channel=channel.kind,

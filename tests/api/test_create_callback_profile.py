@@ -27,7 +27,7 @@ mutation ($input: CreateCallbackProfileInput!) {
 
 COUNT = "query { callbackProfiles(first: 100) { edges { node { id } } } }"
 
-ID = re.compile(r"^IN_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+ID = re.compile(r"^IN_[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
 def sms_post(**changes: Any) -> dict[str, Any]:
