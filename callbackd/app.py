@@ -14,12 +14,15 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
+from callbackd.live import SharedStreams, SharingHandler, encode_message
 from callbackd.services import Runtime
 from graph.context import Context, Services
 from graph.schema import schema
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = SharingHandler
+
     def __init__(self, services: Services) -> None:
         super().__init__(
             schema,
@@ -27,6 +30,12 @@ class GraphQLApp(GraphQL[Context, None]):
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         )
         self._services = services
+        self.shared_streams = SharedStreams()
+
+    def encode_json(self, data: object) -> str | bytes:
+        if isinstance(data, dict) and (frame := encode_message(data)) is not None:
+            return frame
+        return super().encode_json(data)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
@@ -52,7 +61,13 @@ def create_app(runtime: Runtime) -> Starlette:
     graphql = GraphQLApp(services)
 
     async def health(_: Request) -> Response:
-        return JSONResponse({"status": "ok", "store": services.store.description})
+        return JSONResponse(
+            {
+                "status": "ok",
+                "store": services.store.description,
+                "subscriptions": graphql.shared_streams.counts(),
+            }
+        )
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

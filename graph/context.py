@@ -43,6 +43,11 @@ class Context:
             raise PermissionError("no authenticated account")
         return self.account
 
+    def forget_loaded(self) -> None:
+        """Drops what the loaders hold: a subscription's context lives as long as its
+        connection, and each event must see the store as it is then."""
+        self._loaders = None
+
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:

@@ -111,4 +111,5 @@ async def delivery_attempts(
 ) -> AsyncGenerator[DeliveryAttempt, None]:
     ctx = info.context
     async for attempt in ctx.services.hub.subscribe(ctx.caller.id, profile_id, channel):
+        ctx.forget_loaded()
         yield DeliveryAttempt.of(attempt)

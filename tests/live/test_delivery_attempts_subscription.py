@@ -7,34 +7,15 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from gql import Client, GraphQLRequest, gql
 from gql.transport.exceptions import TransportQueryError
-from gql.transport.httpx import HTTPXAsyncTransport
-from gql.transport.websockets import WebsocketsTransport
 
 from tests.support import server
+from tests.support.live import SUBSCRIBE, Subscriber, make_profile, trigger_test, ws_client
 from tests.support.receiver import Receiver
 
 pytestmark = pytest.mark.mongo
-
-SUBSCRIBE = gql("""
-subscription ($profileId: ID, $channel: ChannelKind) {
-  deliveryAttempts(profileId: $profileId, channel: $channel) {
-    id trigger outcome statusCode channel profile { id }
-  }
-}
-""")
-CREATE = gql("""
-mutation ($input: CreateCallbackProfileInput!) {
-  createCallbackProfile(input: $input) { callbackProfile { id } }
-}
-""")
-TEST = gql("""
-mutation ($id: ID!) { testCallbackProfile(id: $id) { attempt { id outcome } } }
-""")
 
 
 @pytest.fixture(scope="module")
@@ -62,86 +43,6 @@ def alice(shared_env: dict[str, str]) -> str:
 @pytest.fixture(scope="module")
 def bob(shared_env: dict[str, str]) -> str:
     return server.create_account(shared_env, "bob")
-
-
-def http_client(srv: server.ServerProcess, key: str) -> Client:
-    transport = HTTPXAsyncTransport(url=srv.url, headers={"authorization": f"Bearer {key}"})
-    return Client(transport=transport)
-
-
-def ws_client(srv: server.ServerProcess, key: str) -> Client:
-    transport = WebsocketsTransport(
-        url=srv.ws_url,
-        init_payload={"Authorization": f"Bearer {key}"},
-        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
-    )
-    return Client(transport=transport)
-
-
-class Subscriber:
-    """Collects what one subscription receives, in the background."""
-
-    def __init__(self, srv: server.ServerProcess, key: str, **variables: Any) -> None:
-        self.received: list[dict[str, Any]] = []
-        self._client = ws_client(srv, key)
-        self._variables = variables
-        self._task: asyncio.Task[None] | None = None
-
-    async def _run(self) -> None:
-        async with self._client as session:
-            async for result in session.subscribe(
-                GraphQLRequest(SUBSCRIBE, variable_values=self._variables)
-            ):
-                self.received.append(result["deliveryAttempts"])
-
-    async def __aenter__(self) -> Subscriber:
-        self._task = asyncio.create_task(self._run())
-        # graphql-transport-ws acknowledges the connection, not the subscription; give the
-        # server a moment to register it.
-        await asyncio.sleep(0.5)
-        return self
-
-    async def __aexit__(self, *_: object) -> None:
-        assert self._task is not None
-        self._task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await self._task
-
-    async def wait_for(self, count: int, timeout: float = 10) -> list[dict[str, Any]]:
-        async with asyncio.timeout(timeout):
-            while len(self.received) < count:
-                await asyncio.sleep(0.02)
-        return self.received
-
-
-async def make_profile(
-    srv: server.ServerProcess, key: str, endpoint: str, channel: str = "SMS"
-) -> str:
-    variables = ["status"] if channel == "SMS" else ["delivery_status"]
-    async with http_client(srv, key) as session:
-        data = await session.execute(
-            GraphQLRequest(
-                CREATE,
-                variable_values={
-                    "input": {
-                        "title": "Live",
-                        "channel": channel,
-                        "httpMethod": "POST",
-                        "endpoint": endpoint,
-                        "variables": variables,
-                    }
-                },
-            )
-        )
-    profile_id: str = data["createCallbackProfile"]["callbackProfile"]["id"]
-    return profile_id
-
-
-async def trigger_test(srv: server.ServerProcess, key: str, profile_id: str) -> str:
-    async with http_client(srv, key) as session:
-        data = await session.execute(GraphQLRequest(TEST, variable_values={"id": profile_id}))
-    attempt_id: str = data["testCallbackProfile"]["attempt"]["id"]
-    return attempt_id
 
 
 async def test_subscriber_sees_its_accounts_attempts_and_no_one_elses(

@@ -1,0 +1,233 @@
+"""Subscriptions shared between subscribers that ask the same thing.
+
+Over graphql-transport-ws every subscriber's operation executes its selection set once per
+event, and encodes the result; with hundreds of operators watching one account that per-
+subscriber work is the whole cost of fan-out. Subscribers of one account that send the same
+document with the same variables get the same results, so one stream serves them all: it is
+executed once per event, encoded once, and the encoded payload is written to each
+subscriber's socket in turn.
+
+A stream whose first result is an error (a document that does not validate, a missing key)
+is not shared: each subscriber then runs the operation on its own, so errors reach clients
+exactly as Strawberry reports them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator
+from functools import lru_cache
+from typing import Any
+
+from graphql import DocumentNode, GraphQLError, OperationType, get_operation_ast, parse
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
+from strawberry.types.execution import ExecutionResult, PreExecutionError
+
+from graph.context import Context
+
+log = logging.getLogger("callbackd.live")
+# Frames a subscriber may fall behind by before it is cut off rather than buffered for.
+BACKLOG = 1000
+TOO_SLOW = "subscriber fell too far behind; subscribe again"
+
+Key = tuple[str, str, str, str | None]
+
+
+class EncodedPayload(str):
+    """A `next` payload already encoded as JSON, shared by every subscriber of a stream."""
+
+    __slots__ = ()
+
+
+def encode_message(message: dict[str, Any]) -> str | None:
+    """The frame of a `next` message whose payload is already encoded, or None for any
+    other message (encoded as usual)."""
+    payload = message.get("payload")
+    if not isinstance(payload, EncodedPayload):
+        return None
+    return f'{{"id":{json.dumps(message["id"])},"type":"next","payload":{payload}}}'
+
+
+@lru_cache(maxsize=256)
+def _document(query: str) -> DocumentNode | None:
+    try:
+        return parse(query)
+    except GraphQLError:
+        return None
+
+
+class _Member:
+    """One subscriber's frames on their way to its socket."""
+
+    def __init__(self) -> None:
+        self._frames: deque[EncodedPayload] = deque()
+        self._ready = asyncio.Event()
+        self._ended = False
+        self.fallback = False
+        self.too_slow = False
+
+    def offer(self, frame: EncodedPayload) -> None:
+        if self._ended:
+            return
+        if len(self._frames) >= BACKLOG:
+            self.too_slow = True
+            self.end()
+            return
+        self._frames.append(frame)
+        self._ready.set()
+
+    def end(self) -> None:
+        self._ended = True
+        self._ready.set()
+
+    async def frames(self) -> AsyncIterator[EncodedPayload]:
+        while True:
+            while self._frames:
+                yield self._frames.popleft()
+            if self._ended:
+                return
+            self._ready.clear()
+            await self._ready.wait()
+
+
+class _Stream:
+    """One execution of a subscription, its results offered to every member."""
+
+    def __init__(self, source: AsyncGenerator[Any, None], streams: SharedStreams, key: Key):
+        self.members: set[_Member] = set()
+        self._streams = streams
+        self._key = key
+        self.task = asyncio.create_task(self._pump(source), name="shared-subscription")
+
+    async def _pump(self, source: AsyncGenerator[Any, None]) -> None:
+        fallback = False
+        try:
+            async with contextlib.aclosing(source):
+                async for result in source:
+                    if isinstance(result, PreExecutionError) or not isinstance(
+                        result, ExecutionResult
+                    ):
+                        fallback = True
+                        return
+                    frame = EncodedPayload(json.dumps(_payload(result), separators=(",", ":")))
+                    for member in list(self.members):
+                        member.offer(frame)
+        except Exception:
+            log.exception("a shared subscription failed; its subscribers are completed")
+        finally:
+            self._streams.forget(self._key, self)
+            for member in self.members:
+                member.fallback = fallback
+                member.end()
+
+    def leave(self, member: _Member) -> None:
+        self.members.discard(member)
+        if not self.members:
+            self._streams.forget(self._key, self)
+            self.task.cancel()
+
+
+def _payload(result: ExecutionResult) -> dict[str, Any]:
+    payload: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        payload["errors"] = [e.formatted for e in result.errors]
+    if result.extensions:
+        payload["extensions"] = result.extensions
+    return payload
+
+
+class SharedStreams:
+    """The streams running in this process, by account, document, variables and name."""
+
+    def __init__(self) -> None:
+        self._streams: dict[Key, _Stream] = {}
+
+    def counts(self) -> dict[str, int]:
+        """Streams running and the subscribers they serve, for /healthz."""
+        return {
+            "streams": len(self._streams),
+            "subscribers": sum(len(s.members) for s in self._streams.values()),
+        }
+
+    def forget(self, key: Key, stream: _Stream) -> None:
+        if self._streams.get(key) is stream:
+            del self._streams[key]
+
+    async def follow(
+        self,
+        handler: BaseGraphQLTransportWSHandler[Context, None],
+        operation: Operation[Context, None],
+    ) -> bool:
+        """Sends the shared stream's results to `operation` until it ends; answers False
+        when the operation cannot be shared and must run on its own."""
+        key = _key(handler.context, operation)
+        if key is None:
+            return False
+        stream = self._streams.get(key)
+        if stream is None:
+            source = await handler.schema.stream(
+                operation.query,
+                variable_values=operation.variables,
+                context_value=handler.context,
+                root_value=handler.root_value,
+                operation_name=operation.operation_name,
+            )
+            # Another subscriber may have started the same stream meanwhile.
+            stream = self._streams.get(key)
+            if stream is None:
+                stream = _Stream(source, self, key)
+                self._streams[key] = stream
+            else:
+                await source.aclose()
+        member = _Member()
+        stream.members.add(member)
+        try:
+            async for frame in member.frames():
+                # The payload is a str, not the dict the message type names: encode_message
+                # writes it into the frame as it is.
+                message: Any = {"id": operation.id, "type": "next", "payload": frame}
+                await operation.send_operation_message(message)
+        finally:
+            stream.leave(member)
+        if member.fallback:
+            return False
+        if member.too_slow:
+            await operation.send_operation_message(
+                {
+                    "id": operation.id,
+                    "type": "next",
+                    "payload": {"data": None, "errors": [{"message": TOO_SLOW}]},
+                }
+            )
+        return True
+
+
+def _key(context: Context, operation: Operation[Context, None]) -> Key | None:
+    if context.account is None:
+        return None
+    document = _document(operation.query)
+    if document is None:
+        return None
+    found = get_operation_ast(document, operation.operation_name)
+    if found is None or found.operation is not OperationType.SUBSCRIPTION:
+        return None
+    variables = json.dumps(operation.variables or {}, sort_keys=True)
+    return (context.account.id, operation.query, variables, operation.operation_name)
+
+
+class SharingHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws with subscriptions shared through the view's `SharedStreams`."""
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        streams: SharedStreams = self.view.shared_streams  # type: ignore[attr-defined]
+        if not await streams.follow(self, operation):
+            await super().run_operation(operation)
+            return
+        await operation.send_operation_message({"id": operation.id, "type": "complete"})
