@@ -88,7 +88,14 @@ def main(argv: list[str]) -> None:
             Route("/stats", broadcaster.stats),
         ]
     )
-    uvicorn.run(app, host="127.0.0.1", port=int(argv[0]), log_level="warning")
+    # Without per-message compression, as callbackd.cli.server_config serves subscribers.
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=int(argv[0]),
+        log_level="warning",
+        ws_per_message_deflate=False,
+    )
 
 
 if __name__ == "__main__":

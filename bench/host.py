@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from bench import bare, seed
 from callbackd import services as wiring
 from callbackd.app import create_app
+from callbackd.cli import server_config
 from callbackd.config import load
 
 
@@ -45,10 +46,7 @@ async def _serve() -> None:
     print(f"bench host: store: {store.description}", flush=True)
     print(key, flush=True)
     app = Dispatch(create_app(runtime), bare.app(store, [seed.route(store)]))
-    config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, log_level="info", lifespan="on"
-    )
-    await uvicorn.Server(config).serve()
+    await uvicorn.Server(server_config(app, settings)).serve()
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ import signal
 import sys
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from callbackd import services as wiring
 from callbackd.app import create_app
@@ -52,14 +53,21 @@ async def _serve(settings: Settings) -> None:
         _say(key)
     else:
         _say("callbackd: create an API key with `callbackd account create NAME`")
-    config = uvicorn.Config(
-        create_app(runtime),
+    await uvicorn.Server(server_config(create_app(runtime), settings)).serve()
+
+
+def server_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
+    """How `serve` runs uvicorn (the bench's host runs the same)."""
+    return uvicorn.Config(
+        app,
         host=settings.host,
         port=settings.port,
         log_level="info",
         lifespan="on",
+        # Live frames are small JSON: compressing each one for each subscriber cost more CPU
+        # than fan-out to hundreds of subscribers can spare, and saved few bytes.
+        ws_per_message_deflate=False,
     )
-    await uvicorn.Server(config).serve()
 
 
 async def _work(settings: Settings) -> None:

@@ -18,8 +18,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from functools import lru_cache
 from typing import Any
 
@@ -33,8 +32,8 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from graph.context import Context
 
 log = logging.getLogger("callbackd.live")
-# Frames a subscriber may fall behind by before it is cut off rather than buffered for.
-BACKLOG = 1000
+# How long one subscriber's socket may take to accept a frame before it is cut off.
+SEND_TIMEOUT = 1.0
 TOO_SLOW = "subscriber fell too far behind; subscribe again"
 
 Key = tuple[str, str, str, str | None]
@@ -64,41 +63,29 @@ def _document(query: str) -> DocumentNode | None:
 
 
 class _Member:
-    """One subscriber's frames on their way to its socket."""
+    """One subscriber of a stream: its operation, and how its subscription ended."""
 
-    def __init__(self) -> None:
-        self._frames: deque[EncodedPayload] = deque()
-        self._ready = asyncio.Event()
-        self._ended = False
+    def __init__(self, operation: Operation[Context, None]) -> None:
+        self.operation = operation
+        self.ended = asyncio.Event()
         self.fallback = False
         self.too_slow = False
 
-    def offer(self, frame: EncodedPayload) -> None:
-        if self._ended:
-            return
-        if len(self._frames) >= BACKLOG:
-            self.too_slow = True
-            self.end()
-            return
-        self._frames.append(frame)
-        self._ready.set()
-
-    def end(self) -> None:
-        self._ended = True
-        self._ready.set()
-
-    async def frames(self) -> AsyncIterator[EncodedPayload]:
-        while True:
-            while self._frames:
-                yield self._frames.popleft()
-            if self._ended:
-                return
-            self._ready.clear()
-            await self._ready.wait()
+    async def send(self, frame: EncodedPayload) -> None:
+        # The payload is a str, not the dict the message type names: encode_message writes
+        # it into the frame as it is.
+        message: Any = {"id": self.operation.id, "type": "next", "payload": frame}
+        await self.operation.send_operation_message(message)
 
 
 class _Stream:
-    """One execution of a subscription, its results offered to every member."""
+    """One execution of a subscription, each result written to every member in turn.
+
+    Written from this one task rather than handed to a task per subscriber: a socket write
+    normally completes at once, and waking hundreds of tasks per attempt cost more than the
+    writes. A subscriber whose socket does not take a frame within SEND_TIMEOUT is cut off,
+    so one slow reader delays the others once, not for good.
+    """
 
     def __init__(self, source: AsyncGenerator[Any, None], streams: SharedStreams, key: Key):
         self.members: set[_Member] = set()
@@ -118,14 +105,29 @@ class _Stream:
                         return
                     frame = EncodedPayload(json.dumps(_payload(result), separators=(",", ":")))
                     for member in list(self.members):
-                        member.offer(frame)
+                        await self._write(member, frame)
         except Exception:
             log.exception("a shared subscription failed; its subscribers are completed")
         finally:
             self._streams.forget(self._key, self)
             for member in self.members:
                 member.fallback = fallback
-                member.end()
+                member.ended.set()
+
+    async def _write(self, member: _Member, frame: EncodedPayload) -> None:
+        try:
+            async with asyncio.timeout(SEND_TIMEOUT):
+                await member.send(frame)
+        except TimeoutError:
+            member.too_slow = True
+            self._drop(member)
+        except Exception:
+            # The socket is gone; its handler completes the operation as it shuts down.
+            self._drop(member)
+
+    def _drop(self, member: _Member) -> None:
+        self.members.discard(member)
+        member.ended.set()
 
     def leave(self, member: _Member) -> None:
         self.members.discard(member)
@@ -186,14 +188,10 @@ class SharedStreams:
                 self._streams[key] = stream
             else:
                 await source.aclose()
-        member = _Member()
+        member = _Member(operation)
         stream.members.add(member)
         try:
-            async for frame in member.frames():
-                # The payload is a str, not the dict the message type names: encode_message
-                # writes it into the frame as it is.
-                message: Any = {"id": operation.id, "type": "next", "payload": frame}
-                await operation.send_operation_message(message)
+            await member.ended.wait()
         finally:
             stream.leave(member)
         if member.fallback:
