@@ -60,7 +60,9 @@ async def start(children: Children) -> tuple[Child, str]:
         [
             str(binary),
             "--handler=sqlite",
-            f"--sqlite-url=file:{data}/",
+            # A throwaway database: commits need not wait for the disk (synchronous=normal
+            # with the WAL FerretDB sets), as MongoDB's journal groups its commits too.
+            f"--sqlite-url=file:{data}/?_pragma=synchronous(normal)",
             f"--listen-addr=127.0.0.1:{port}",
             "--telemetry=disable",
             # Otherwise every instance tries to bind 127.0.0.1:8088.

@@ -75,7 +75,10 @@ class FerretDB:
                     [
                         str(self._binary),
                         "--handler=sqlite",
-                        f"--sqlite-url=file:{self._dir}/",
+                        # A throwaway database: commits need not wait for the disk
+                        # (synchronous=normal with the WAL FerretDB sets), as MongoDB's
+                        # journal groups its commits too.
+                        f"--sqlite-url=file:{self._dir}/?_pragma=synchronous(normal)",
                         f"--listen-addr=127.0.0.1:{port}",
                         "--telemetry=disable",
                         # Otherwise every instance tries to bind 127.0.0.1:8088.
