@@ -117,6 +117,10 @@ class MemoryStore:
         self._profile_timelines: dict[str, _Timeline] = {}
         self._deliveries: dict[str, Doc] = {}
         self._delivery_timelines: dict[str, _Timeline] = {}
+        # By account and status too, and the status each delivery is filed under: a page of
+        # FAILED deliveries then costs the page, not a walk past every SUCCEEDED one.
+        self._status_timelines: dict[tuple[str, str], _Timeline] = {}
+        self._filed_status: dict[str, str] = {}
         # Pending and delivering deliveries: what workers look through, however many
         # finished ones pile up.
         self._active: dict[str, Doc] = {}
@@ -271,20 +275,32 @@ class MemoryStore:
     async def list_deliveries(
         self, account_id: str, where: DeliveryFilter, after: Keyset | None, limit: int
     ) -> list[Delivery]:
-        status = None if where.status is None else where.status.value
-        timeline = self._delivery_timelines.get(account_id, _Timeline())
+        if where.status is None:
+            timeline = self._delivery_timelines.get(account_id)
+        else:
+            timeline = self._status_timelines.get((account_id, where.status.value))
+        if timeline is None:
+            return []
         docs = _page(
             timeline.newest_first(after),
             self._deliveries,
-            lambda d: (
-                (where.profile_id is None or d["profile_id"] == where.profile_id)
-                and (status is None or d["status"] == status)
-            ),
+            lambda d: where.profile_id is None or d["profile_id"] == where.profile_id,
             limit,
         )
         return [delivery_from_doc(_bson(d)) for d in docs]
 
+    def _file_status(self, doc: Doc) -> None:
+        filed = self._filed_status.get(doc["_id"])
+        if filed == doc["status"]:
+            return
+        if filed is not None:
+            self._status_timelines[(doc["account_id"], filed)].remove(doc)
+        key = (doc["account_id"], doc["status"])
+        self._status_timelines.setdefault(key, _Timeline()).add(doc)
+        self._filed_status[doc["_id"]] = doc["status"]
+
     def _track(self, doc: Doc) -> None:
+        self._file_status(doc)
         if doc["status"] not in _ACTIVE:
             self._active.pop(doc["_id"], None)
             return

@@ -312,6 +312,26 @@ async def test_deliveries_are_listed_newest_first_by_profile_and_status(store: S
     assert ids(second_page) == ["dlv_2"]
 
 
+async def test_the_status_filter_follows_every_change_of_status(store: Store) -> None:
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+
+    async def listed(status: DeliveryStatus) -> list[str]:
+        return ids(await store.list_deliveries(ACC, DeliveryFilter(status=status), None, 10))
+
+    assert await listed(DeliveryStatus.PENDING) == [given.id]
+    await store.claim_due("worker-1", at(10), at(70), 10)
+    assert await listed(DeliveryStatus.PENDING) == []
+    assert await listed(DeliveryStatus.DELIVERING) == [given.id]
+    await store.release(given.id, "worker-1", Outcome(DeliveryStatus.FAILED, 1, None), at(15))
+    assert await listed(DeliveryStatus.DELIVERING) == []
+    assert await listed(DeliveryStatus.FAILED) == [given.id]
+    await store.requeue(ACC, given.id, at(20))
+    assert await listed(DeliveryStatus.FAILED) == []
+    assert await listed(DeliveryStatus.PENDING) == [given.id]
+    assert await listed(DeliveryStatus.SUCCEEDED) == []
+
+
 async def test_a_used_idempotency_key_answers_the_stored_delivery(store: Store) -> None:
     first = delivery(ACC, "prf_1", idempotency_key="order-7")
     await store.insert_deliveries([first])
