@@ -29,12 +29,12 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
+from delivery.hub import TOO_SLOW
 from graph.context import Context
 
 log = logging.getLogger("callbackd.live")
 # How long one subscriber's socket may take to accept a frame before it is cut off.
 SEND_TIMEOUT = 1.0
-TOO_SLOW = "subscriber fell too far behind; subscribe again"
 
 Key = tuple[str, str, str, str | None]
 

@@ -20,6 +20,9 @@ log = logging.getLogger("callbackd.hub")
 QUEUE_LIMIT = 1000
 
 
+TOO_SLOW = "subscriber fell too far behind; subscribe again"
+
+
 class SubscriberTooSlow(Exception):
     pass
 
@@ -87,7 +90,7 @@ class Hub:
         try:
             while True:
                 if sub.overflowed and sub.queue.empty():
-                    raise SubscriberTooSlow("subscriber fell too far behind; subscribe again")
+                    raise SubscriberTooSlow(TOO_SLOW)
                 yield await sub.queue.get()
         finally:
             subscribers.discard(sub)

@@ -336,9 +336,8 @@ class MemoryStore:
         candidates = sorted(expired + pending, key=lambda d: (d["next_attempt_at"], d["_id"]))
         due, left = candidates[:limit], candidates[limit:]
         for doc in left:
-            heap = self._due if doc["status"] == DeliveryStatus.PENDING.value else self._leases
-            key = "next_attempt_at" if heap is self._due else "lease_expires_at"
-            heapq.heappush(heap, (doc[key], doc["_id"]))
+            # Unchanged, so filed again where it was popped from.
+            self._track(doc)
         for doc in due:
             doc.update(
                 _bson(
