@@ -15,6 +15,7 @@ from bench.api import Api
 from bench.context import Context
 from bench.processes import python, python_env, wait_exit
 from bench.results import Row, Target
+from bench.rounds import alternate
 
 NAME = "3 dashboard reads"
 RATIO_GOAL = 0.5
@@ -92,22 +93,37 @@ async def run(ctx: Context) -> list[Row]:
         try:
             await _fill(ctx, srv)
             for label, (query, path) in QUERIES.items():
-                same = await _same_answers(srv, query, path)
-                results: dict[str, list[dict[str, Any]]] = {"project": [], "baseline": []}
-                for r in range(plan.dash_rounds):
-                    order = ("project", "baseline") if r % 2 == 0 else ("baseline", "project")
-                    for which in order:
-                        spec = _spec(ctx, srv, which == "project", query, path)
-                        got = await _load(ctx, spec, f"dashboard-{store}-{which}")
-                        results[which].append(got)
-                        ctx.log(
-                            f"dashboard {store} {label} round {r + 1} {which}: "
-                            f"{got['rps']:.0f} req/s, {got['errors']} errors"
-                        )
-                rows.append(_row(ctx, store, label, results, same))
+                rows.append(await _compare(ctx, store, srv, label, query, path))
         finally:
             ctx.children.stop(srv.child)
     return rows
+
+
+async def _compare(
+    ctx: Context, store: str, srv: server.Server, label: str, query: str, path: str
+) -> Row:
+    same = await _same_answers(srv, query, path)
+
+    async def measure(graphql: bool) -> dict[str, Any]:
+        which = "project" if graphql else "baseline"
+        return await _load(ctx, _spec(ctx, srv, graphql, query, path), f"dashboard-{store}-{which}")
+
+    async def measure_project(_: int) -> dict[str, Any]:
+        return await measure(True)
+
+    async def measure_baseline(_: int) -> dict[str, Any]:
+        return await measure(False)
+
+    def report(r: int, which: str, got: dict[str, Any]) -> None:
+        ctx.log(
+            f"dashboard {store} {label} round {r + 1} {which}: "
+            f"{got['rps']:.0f} req/s, {got['errors']} errors"
+        )
+
+    project, baseline = await alternate(
+        ctx.plan.dash_rounds, measure_project, measure_baseline, report
+    )
+    return _row(ctx, store, label, {"project": project, "baseline": baseline}, same)
 
 
 def _row(

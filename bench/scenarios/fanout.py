@@ -33,6 +33,7 @@ from bench.processes import Child, free_port, python, python_env, wait_http, wai
 from bench.procstat import rss_bytes
 from bench.receiving import Receiver
 from bench.results import Row, Target
+from bench.rounds import alternate
 from bench.stats import percentile
 from bench.stores import EMBEDDED
 
@@ -272,26 +273,31 @@ async def run(ctx: Context) -> list[Row]:
     rows: list[Row] = []
     try:
         for n in plan.fan_subscribers:
-            project: list[Run] = []
-            baseline: list[Run] = []
-            for r in range(plan.fan_rounds):
-                for which in ("project", "baseline") if r % 2 == 0 else ("baseline", "project"):
-                    if which == "project":
-                        got = await _project(ctx, receiver, n, r)
-                        project.append(got)
-                    else:
-                        got = await _baseline(ctx, n, r)
-                        baseline.append(got)
-                    ctx.log(
-                        f"fan-out {n} round {r + 1} {which}: p99 {got.p99_ms:.1f} ms, "
-                        f"{got.kib_per_subscriber:.0f} KiB/subscriber, "
-                        f"missing {got.details['missing']}, errors {got.details['errors']}"
-                    )
-            rows += _rows(ctx, n, project, baseline)
+            rows += await _compare(ctx, receiver, n)
     finally:
         await receiver.close()
         ctx.children.stop(receiver.child)
     return rows
+
+
+async def _compare(ctx: Context, receiver: Receiver, n: int) -> list[Row]:
+    async def measure_project(r: int) -> Run:
+        return await _project(ctx, receiver, n, r)
+
+    async def measure_baseline(r: int) -> Run:
+        return await _baseline(ctx, n, r)
+
+    def report(r: int, which: str, got: Run) -> None:
+        ctx.log(
+            f"fan-out {n} round {r + 1} {which}: p99 {got.p99_ms:.1f} ms, "
+            f"{got.kib_per_subscriber:.0f} KiB/subscriber, "
+            f"missing {got.details['missing']}, errors {got.details['errors']}"
+        )
+
+    project, baseline = await alternate(
+        ctx.plan.fan_rounds, measure_project, measure_baseline, report
+    )
+    return _rows(ctx, n, project, baseline)
 
 
 def _rows(ctx: Context, n: int, project: list[Run], baseline: list[Run]) -> list[Row]:

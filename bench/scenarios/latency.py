@@ -19,6 +19,7 @@ from bench.context import Context
 from bench.pacing import paced
 from bench.receiving import Receiver
 from bench.results import Row, Target
+from bench.rounds import alternate
 from bench.stats import percentile
 
 NAME = "2 publish-to-receipt"
@@ -121,25 +122,30 @@ async def run(ctx: Context) -> list[Row]:
     rows: list[Row] = []
     try:
         for store in plan.stores:
-            project: list[Run] = []
-            baseline: list[Run] = []
-            for r in range(plan.lat_rounds):
-                for which in ("project", "baseline") if r % 2 == 0 else ("baseline", "project"):
-                    if which == "project":
-                        got = await _project(ctx, store, receiver, r)
-                        project.append(got)
-                    else:
-                        got = await _baseline(ctx, receiver, r)
-                        baseline.append(got)
-                    ctx.log(
-                        f"delay {store} round {r + 1} {which}: p50 {got.p50_ms:.1f} ms, "
-                        f"p99 {got.p99_ms:.1f} ms, missing {got.details['missing']}"
-                    )
-            rows += _rows(ctx, store, project, baseline)
+            rows += await _compare(ctx, store, receiver)
     finally:
         await receiver.close()
         ctx.children.stop(receiver.child)
     return rows
+
+
+async def _compare(ctx: Context, store: str, receiver: Receiver) -> list[Row]:
+    async def measure_project(r: int) -> Run:
+        return await _project(ctx, store, receiver, r)
+
+    async def measure_baseline(r: int) -> Run:
+        return await _baseline(ctx, receiver, r)
+
+    def report(r: int, which: str, got: Run) -> None:
+        ctx.log(
+            f"delay {store} round {r + 1} {which}: p50 {got.p50_ms:.1f} ms, "
+            f"p99 {got.p99_ms:.1f} ms, missing {got.details['missing']}"
+        )
+
+    project, baseline = await alternate(
+        ctx.plan.lat_rounds, measure_project, measure_baseline, report
+    )
+    return _rows(ctx, store, project, baseline)
 
 
 def _rows(ctx: Context, store: str, project: list[Run], baseline: list[Run]) -> list[Row]:

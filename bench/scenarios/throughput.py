@@ -17,6 +17,7 @@ from bench.processes import python, python_env, wait_exit
 from bench.procstat import cpu_seconds
 from bench.receiving import Receiver
 from bench.results import Row, Target
+from bench.rounds import alternate
 from bench.stores import EMBEDDED
 
 NAME = "1 delivery throughput"
@@ -110,26 +111,31 @@ async def run(ctx: Context) -> list[Row]:
     rows = []
     try:
         for store in plan.stores:
-            project: list[Run] = []
-            baseline: list[Run] = []
-            cap = plan.tp_cap_seconds
-            if ctx.on_ferret(store):
-                cap = min(cap, FERRET.tp_cap_seconds)
-            for r in range(plan.tp_rounds):
-                # Alternating which goes first, so neither always meets a warmer machine.
-                for which in ("project", "baseline") if r % 2 == 0 else ("baseline", "project"):
-                    if which == "project":
-                        got = await _project(ctx, store, receiver, r, cap)
-                        project.append(got)
-                    else:
-                        got = await _baseline(ctx, receiver, str(requests_file), cap)
-                        baseline.append(got)
-                    ctx.log(f"throughput {store} round {r + 1} {which}: {got.rate:.0f} callbacks/s")
-            rows.append(_row(ctx, store, project, baseline, cap))
+            rows.append(await _compare(ctx, store, receiver, str(requests_file)))
     finally:
         await receiver.close()
         ctx.children.stop(receiver.child)
     return rows
+
+
+async def _compare(ctx: Context, store: str, receiver: Receiver, requests_file: str) -> Row:
+    cap = ctx.plan.tp_cap_seconds
+    if ctx.on_ferret(store):
+        cap = min(cap, FERRET.tp_cap_seconds)
+
+    async def measure_project(r: int) -> Run:
+        return await _project(ctx, store, receiver, r, cap)
+
+    async def measure_baseline(_: int) -> Run:
+        return await _baseline(ctx, receiver, requests_file, cap)
+
+    def report(r: int, which: str, got: Run) -> None:
+        ctx.log(f"throughput {store} round {r + 1} {which}: {got.rate:.0f} callbacks/s")
+
+    project, baseline = await alternate(
+        ctx.plan.tp_rounds, measure_project, measure_baseline, report
+    )
+    return _row(ctx, store, project, baseline, cap)
 
 
 def _row(ctx: Context, store: str, project: list[Run], baseline: list[Run], cap: float) -> Row:
