@@ -8,6 +8,12 @@ no TTL or partial indexes. Two consequences shape this module:
   without a key, and the partial index that avoids that is missing from FerretDB.
 - Attempts reach other processes through `attempt_feed`, a capped collection read with a
   tailable cursor.
+- FerretDB 1.24 finds a document through an index only when the filter is `{_id: value}` and
+  nothing else; any other filter, in a read or a write, reads the whole collection. So reads
+  by id filter by `_id` alone and check the account here, and on FerretDB conditional writes
+  read by `_id`, check the condition here and write by `_id` (FerretDB's own conditional
+  writes are a read and then a write too, so nothing is lost); on MongoDB they stay single
+  atomic updates.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import logging
 import re
 import uuid
 import weakref
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
@@ -124,6 +130,29 @@ def _key_id(account_id: str, key: str) -> str:
     return json.dumps([account_id, key], ensure_ascii=False)
 
 
+def _matches(doc: Mapping[str, Any], condition: Doc) -> bool:
+    """Evaluates a write condition of this store on a document: field equality, `$lte` and
+    `$or`, the part of MongoDB's query language those conditions use."""
+    for field, wanted in condition.items():
+        if field == "$or":
+            if not any(_matches(doc, branch) for branch in wanted):
+                return False
+        elif isinstance(wanted, dict):
+            ((operator, bound),) = wanted.items()
+            if operator != "$lte":
+                raise ValueError(f"no {operator} in write conditions")
+            value = doc.get(field)
+            if value is None or value > bound:
+                return False
+        elif doc.get(field) != wanted:
+            return False
+    return True
+
+
+def _owned(doc: Doc | None, account_id: str) -> Doc | None:
+    return doc if doc is not None and doc.get("account_id") == account_id else None
+
+
 async def _insert_new(collection: AsyncIOMotorCollection[Doc], docs: list[Doc]) -> set[int]:
     """Inserts `docs`; answers the positions of those whose `_id` was already taken."""
     if not docs:
@@ -157,9 +186,14 @@ class MongoStore:
         # same candidates, and on FerretDB, whose conditional updates are a read and then a
         # write, claims are exclusive at least within the process.
         self._claiming = asyncio.Lock()
+        # Learnt in `start`: whether the server looks documents up by index only for a filter
+        # on `_id` alone (FerretDB).
+        self._id_filters_only = False
         self.description = f"MongoDB database {database!r}"
 
     async def start(self) -> None:
+        build = await self._db.command("buildInfo")
+        self._id_filters_only = "ferretdbVersion" in build
         indexes: list[tuple[AsyncIOMotorCollection[Doc], IndexModel]] = [
             (self._accounts, IndexModel("key_hash", unique=True)),
             (self._profiles, IndexModel([("account_id", ASCENDING), *_NEWEST_FIRST])),
@@ -213,6 +247,34 @@ class MongoStore:
                 await tail
         self._client.close()
 
+    async def _modify(
+        self, collection: AsyncIOMotorCollection[Doc], doc_id: str, condition: Doc, update: Doc
+    ) -> Doc | None:
+        """Applies `update` to the document `doc_id` if it meets `condition`; answers the
+        document after the update, or None when it is missing or does not meet it."""
+        if not self._id_filters_only:
+            return await collection.find_one_and_update(
+                {"_id": doc_id, **condition}, update, return_document=ReturnDocument.AFTER
+            )
+        doc = await collection.find_one({"_id": doc_id})
+        if doc is None or not _matches(doc, condition):
+            return None
+        return await collection.find_one_and_update(
+            {"_id": doc_id}, update, return_document=ReturnDocument.AFTER
+        )
+
+    async def _remove(
+        self, collection: AsyncIOMotorCollection[Doc], doc_id: str, condition: Doc
+    ) -> bool:
+        if not self._id_filters_only:
+            result = await collection.delete_one({"_id": doc_id, **condition})
+            return result.deleted_count == 1
+        doc = await collection.find_one({"_id": doc_id})
+        if doc is None or not _matches(doc, condition):
+            return False
+        result = await collection.delete_one({"_id": doc_id})
+        return result.deleted_count == 1
+
     # Accounts
 
     async def insert_account(self, account: Account) -> None:
@@ -234,7 +296,7 @@ class MongoStore:
             raise DuplicateRecord(f"profile {profile.id} is already stored") from e
 
     async def get_profile(self, account_id: str, profile_id: str) -> Profile | None:
-        doc = await self._profiles.find_one({"_id": profile_id, "account_id": account_id})
+        doc = _owned(await self._profiles.find_one({"_id": profile_id}), account_id)
         return None if doc is None else profile_from_doc(doc)
 
     async def get_profiles(self, account_id: str, profile_ids: Sequence[str]) -> list[Profile]:
@@ -258,10 +320,8 @@ class MongoStore:
     async def _update_profile(
         self, account_id: str, profile_id: str, changes: Doc
     ) -> Profile | None:
-        doc = await self._profiles.find_one_and_update(
-            {"_id": profile_id, "account_id": account_id},
-            {"$set": changes},
-            return_document=ReturnDocument.AFTER,
+        doc = await self._modify(
+            self._profiles, profile_id, {"account_id": account_id}, {"$set": changes}
         )
         return None if doc is None else profile_from_doc(doc)
 
@@ -297,8 +357,7 @@ class MongoStore:
         )
 
     async def delete_profile(self, account_id: str, profile_id: str) -> bool:
-        result = await self._profiles.delete_one({"_id": profile_id, "account_id": account_id})
-        return result.deleted_count == 1
+        return await self._remove(self._profiles, profile_id, {"account_id": account_id})
 
     # Deliveries
 
@@ -349,7 +408,7 @@ class MongoStore:
         return [own[i] if i in own else found[i] for i in answer_ids]
 
     async def get_delivery(self, account_id: str, delivery_id: str) -> Delivery | None:
-        doc = await self._deliveries.find_one({"_id": delivery_id, "account_id": account_id})
+        doc = _owned(await self._deliveries.find_one({"_id": delivery_id}), account_id)
         return None if doc is None else delivery_from_doc(doc)
 
     async def get_deliveries(self, account_id: str, delivery_ids: Sequence[str]) -> list[Delivery]:
@@ -393,11 +452,7 @@ class MongoStore:
                 )
                 taken = await asyncio.gather(
                     *(
-                        self._deliveries.find_one_and_update(
-                            {"_id": c["_id"], **_due(now)},
-                            {"$set": lease},
-                            return_document=ReturnDocument.AFTER,
-                        )
+                        self._modify(self._deliveries, c["_id"], _due(now), {"$set": lease})
                         for c in candidates
                     )
                 )
@@ -408,12 +463,10 @@ class MongoStore:
         return [delivery_from_doc(d) for d in claimed]
 
     async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
-        result = await self._deliveries.update_one(
-            {
-                "_id": delivery_id,
-                "status": DeliveryStatus.DELIVERING.value,
-                "lease_owner": owner,
-            },
+        doc = await self._modify(
+            self._deliveries,
+            delivery_id,
+            {"status": DeliveryStatus.DELIVERING.value, "lease_owner": owner},
             {
                 "$set": {
                     "status": outcome.status.value,
@@ -425,11 +478,13 @@ class MongoStore:
                 }
             },
         )
-        return result.matched_count == 1
+        return doc is not None
 
     async def requeue(self, account_id: str, delivery_id: str, now: datetime) -> Delivery | None:
-        doc = await self._deliveries.find_one_and_update(
-            {"_id": delivery_id, "account_id": account_id, "status": DeliveryStatus.FAILED.value},
+        doc = await self._modify(
+            self._deliveries,
+            delivery_id,
+            {"account_id": account_id, "status": DeliveryStatus.FAILED.value},
             {
                 "$set": {
                     "status": DeliveryStatus.PENDING.value,
@@ -438,7 +493,6 @@ class MongoStore:
                     "updated_at": now,
                 }
             },
-            return_document=ReturnDocument.AFTER,
         )
         return None if doc is None else delivery_from_doc(doc)
 
