@@ -72,7 +72,7 @@ def server_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
 
 async def _work(settings: Settings) -> None:
     runtime = wiring.build(settings)
-    await runtime.start(serve_subscriptions=False)
+    await runtime.start()
     _say(f"callbackd: worker with {settings.workers} slots on {runtime.services.store.description}")
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -30,10 +30,8 @@ class Runtime:
     engine: Engine | None
     client: httpx.AsyncClient
 
-    async def start(self, serve_subscriptions: bool = True) -> None:
+    async def start(self) -> None:
         await self.services.store.start()
-        if serve_subscriptions:
-            self.services.hub.start()
         if self.engine is not None:
             self.engine.start()
 

@@ -1,8 +1,10 @@
 """Fans attempts out to this process's live subscribers.
 
 One reader follows the store's attempt feed (which carries attempts of every process sharing
-the store); each subscriber gets a bounded queue, so a slow one cannot grow memory without
-end: it is cut off instead.
+the store) while anyone subscribes, and stops with the last subscriber: following the feed
+costs the database work (on FerretDB it rereads the feed every few milliseconds), which a
+process nobody watches should not spend. Each subscriber gets a bounded queue, so a slow one
+cannot grow memory without end: it is cut off instead.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 
 from catalog import ChannelKind
 from domain.models import Attempt
@@ -49,25 +51,36 @@ class Hub:
         self._subscribers: dict[str, set[_Subscriber]] = {}
         self._reader: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        self._reader = asyncio.create_task(self._follow(), name="attempt-hub")
-
     async def stop(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
+                await reader
 
-    async def _follow(self) -> None:
+    def _read(self) -> None:
+        if self._reader is None:
+            # Followed here rather than in the task, so that the first subscriber gets every
+            # attempt from its subscribing on, also those recorded before the task first runs.
+            attempts = self._store.follow_attempts()
+            self._reader = asyncio.create_task(self._follow(attempts), name="attempt-hub")
+
+    def _stop_reading(self) -> None:
+        if self._reader is not None and not self._subscribers:
+            self._reader.cancel()
+            self._reader = None
+
+    async def _follow(self, attempts: AsyncIterator[Attempt]) -> None:
         while True:
             try:
-                async for attempt in self._store.follow_attempts():
+                async for attempt in attempts:
                     self._broadcast(attempt)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("following attempts failed; following again in 1 s")
                 await asyncio.sleep(1)
+            attempts = self._store.follow_attempts()
 
     def _broadcast(self, attempt: Attempt) -> None:
         subscribers = self._subscribers.get(attempt.account_id, set())
@@ -87,6 +100,7 @@ class Hub:
         sub = _Subscriber(profile_id, channel)
         subscribers = self._subscribers.setdefault(account_id, set())
         subscribers.add(sub)
+        self._read()
         try:
             while True:
                 if sub.overflowed and sub.queue.empty():
@@ -96,3 +110,4 @@ class Hub:
             subscribers.discard(sub)
             if not subscribers:
                 self._subscribers.pop(account_id, None)
+                self._stop_reading()
