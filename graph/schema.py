@@ -15,6 +15,7 @@ from graph.delivery_io import (
     TestCallbackProfilePayload,
 )
 from graph.delivery_types import Delivery, DeliveryAttempt, DeliveryConnection
+from graph.execution import ExecutionContext
 from graph.limits import extensions
 from graph.profile_payloads import (
     CreateCallbackProfilePayload,
@@ -124,4 +125,5 @@ schema = strawberry.Schema(
     subscription=Subscription,
     types=[CallbackProfile, Delivery, DeliveryAttempt],
     extensions=extensions(),
+    execution_context_class=ExecutionContext,
 )

@@ -1,0 +1,166 @@
+"""The shortcut for plain leaf fields answers exactly what graphql-core answers: the same
+values in the order the query asks, null for a nullable field that is None, and the same
+error, path and null propagation for a non-null field that is None or cannot serialise."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry.permission import BasePermission
+
+from graph.execution import ExecutionContext
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class Never(BasePermission):
+    message = "not allowed"
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        return False
+
+
+@strawberry.type
+class Tag:
+    label: str
+
+
+@strawberry.type
+class Item:
+    name: str
+    nick: str | None
+    colour: Colour
+    count: int
+    at: datetime
+    tag: Tag
+    secret: str = strawberry.field(permission_classes=[Never], default="hidden")
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.name.upper()
+
+
+ITEMS: list[Item] = []
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self) -> list[Item]:
+        return ITEMS
+
+    @strawberry.field
+    async def later(self) -> list[Item]:
+        return ITEMS
+
+
+def _schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
+    return (
+        strawberry.Schema(query=Query),
+        strawberry.Schema(query=Query, execution_context_class=ExecutionContext),
+    )
+
+
+def _item(**changes: Any) -> Item:
+    fields: dict[str, Any] = {
+        "name": "a",
+        "nick": "b",
+        "colour": Colour.BLUE,
+        "count": 3,
+        "at": datetime(2026, 11, 23, 12, 0, tzinfo=UTC),
+        "tag": Tag(label="t"),
+    }
+    return Item(**(fields | changes))
+
+
+DOCUMENT = """
+{ items { count first: name shout tag { label } nick colour at name } }
+"""
+LATER = "{ later { name tag { label } colour } }"
+FORBIDDEN = "{ items { name secret } }"
+
+
+async def _both(document: str) -> tuple[Any, Any]:
+    plain, ours = _schemas()
+    expected = await plain.execute(document)
+    got = await ours.execute(document)
+    return expected, got
+
+
+@pytest.fixture(autouse=True)
+def _no_items() -> Any:
+    yield
+    ITEMS.clear()
+
+
+async def test_values_and_order_match_graphql_core() -> None:
+    ITEMS[:] = [_item(), _item(name="c", nick=None, colour=Colour.RED)]
+
+    expected, got = await _both(DOCUMENT)
+
+    assert got.errors is None
+    assert list(got.data["items"][0]) == [
+        "count", "first", "shout", "tag", "nick", "colour", "at", "name",
+    ]  # fmt: skip
+    assert got.data["items"][1]["nick"] is None
+    assert got.data["items"][1]["colour"] == "RED"
+    assert got.data["items"][0]["at"] == "2026-11-23T12:00:00+00:00"
+    assert got.data == expected.data
+
+
+async def test_async_parents_merge_in_query_order() -> None:
+    ITEMS[:] = [_item()]
+
+    expected, got = await _both(LATER)
+
+    assert got.errors is None
+    assert list(got.data["later"][0]) == ["name", "tag", "colour"]
+    assert got.data == expected.data
+
+
+async def test_a_none_in_a_non_null_field_is_graphql_cores_error() -> None:
+    ITEMS[:] = [_item(), _item(name=None)]
+
+    expected, got = await _both(DOCUMENT)
+
+    assert got.data is None
+    assert [(e.message, e.path) for e in got.errors or []] == [
+        ("Cannot return null for non-nullable field Item.name.", ["items", 1, "first"])
+    ]
+    assert [(e.message, e.path) for e in got.errors or []] == [
+        (e.message, e.path) for e in expected.errors or []
+    ]
+
+
+async def test_a_value_that_does_not_serialise_is_graphql_cores_error() -> None:
+    ITEMS[:] = [_item(count="many")]
+
+    expected, got = await _both(DOCUMENT)
+
+    assert got.data is None
+    assert [e.path for e in got.errors or []] == [["items", 0, "count"]]
+    assert [(e.message, e.path) for e in got.errors or []] == [
+        (e.message, e.path) for e in expected.errors or []
+    ]
+
+
+async def test_fields_with_permissions_keep_them() -> None:
+    ITEMS[:] = [_item()]
+
+    expected, got = await _both(FORBIDDEN)
+
+    assert got.data is None
+    assert [(e.message, e.path) for e in got.errors or []] == [
+        ("not allowed", ["items", 0, "secret"])
+    ]
+    assert [(e.message, e.path) for e in got.errors or []] == [
+        (e.message, e.path) for e in expected.errors or []
+    ]
