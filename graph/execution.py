@@ -1,12 +1,13 @@
-"""Query execution with a short way through plain leaf fields.
+"""Query execution with a short way through plain fields.
 
-A page of 50 profiles or deliveries is some 400 scalar and enum fields that only read an
-attribute. graphql-core gives each of them the full field machinery (resolve info, argument
-coercion, two rounds of value completion, awaitable checks), which made up most of what a
-dashboard request cost. Here such a field reads its attribute as Strawberry's basic resolver
-does and serialises it with its type's own `serialize`, as graphql-core would; any other
-field, and any value that is null or does not serialise, takes graphql-core's way, so errors
-and their paths are exactly graphql-core's.
+A page of 50 profiles or deliveries is some 400 scalar and enum fields and 100 nested objects
+(`node`, `channel`) that only read an attribute. graphql-core gives each of them the full
+field machinery (resolve info, argument coercion, two rounds of value completion, awaitable
+checks), which made up most of what a dashboard request cost. Here such a field reads its
+attribute as Strawberry's basic resolver does; a leaf serialises it with its type's own
+`serialize`, an object executes its selection on it directly. Any other field, and any
+value that is null, does not serialise, or fails inside, takes graphql-core's way (again,
+from the start), so answers, errors and their paths are exactly graphql-core's.
 """
 
 from __future__ import annotations
@@ -24,23 +25,32 @@ from graphql import (
     GraphQLScalarType,
     Undefined,
 )
-from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
+
+_NO_SHORTCUT: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
 class _Leaf:
     read: Callable[[Any], Any]
-    serialize: Callable[[Any], Any]
     nullable: bool
+    serialize: Callable[[Any], Any]
 
 
-def _leaf(field: GraphQLField) -> _Leaf | None:
+@dataclass(frozen=True, slots=True)
+class _Child:
+    read: Callable[[Any], Any]
+    nullable: bool
+    type: GraphQLObjectType
+
+
+def _shortcut(field: GraphQLField) -> _Leaf | _Child | None:
     """The shortcut for a field without arguments that Strawberry resolves by reading an
-    attribute (no resolver function, no permissions, no extensions) and whose type is a
-    leaf."""
+    attribute (no resolver function, no permissions, no extensions) and whose type is a leaf
+    or an object, not a list or an abstract type."""
     definition = field.extensions.get("strawberry-definition")
     if (
         field.args
@@ -50,29 +60,29 @@ def _leaf(field: GraphQLField) -> _Leaf | None:
         or not getattr(field.resolve, "_is_default", False)
     ):
         return None
+    read = attrgetter(definition.python_name)
     field_type: Any = field.type
     nullable = not isinstance(field_type, GraphQLNonNull)
     if not nullable:
         field_type = field_type.of_type
-    if not isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
-        return None
-    return _Leaf(attrgetter(definition.python_name), field_type.serialize, nullable)
+    if isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
+        return _Leaf(read, nullable, field_type.serialize)
+    if isinstance(field_type, GraphQLObjectType):
+        return _Child(read, nullable, field_type)
+    return None
 
 
 # Per object type, its fields' shortcuts (None where there is none), found on first use.
-_leaves: dict[GraphQLObjectType, dict[str, _Leaf | None]] = {}
+_shortcuts: dict[GraphQLObjectType, dict[str, _Leaf | _Child | None]] = {}
 
 
-def _leaves_of(parent_type: GraphQLObjectType) -> dict[str, _Leaf | None]:
-    fields = _leaves.get(parent_type)
-    if fields is None:
-        fields = _leaves[parent_type] = {
-            name: _leaf(field) for name, field in parent_type.fields.items()
+def _shortcuts_of(parent_type: GraphQLObjectType) -> dict[str, _Leaf | _Child | None]:
+    found = _shortcuts.get(parent_type)
+    if found is None:
+        found = _shortcuts[parent_type] = {
+            name: _shortcut(field) for name, field in parent_type.fields.items()
         }
-    return fields
-
-
-_NO_SHORTCUT = object()
+    return found
 
 
 def _leaf_value(leaf: _Leaf, source: Any) -> Any:
@@ -82,7 +92,6 @@ def _leaf_value(leaf: _Leaf, source: Any) -> Any:
             return None if leaf.nullable else _NO_SHORTCUT
         serialized = leaf.serialize(value)
     except Exception:
-        # graphql-core's way reports it, with its path.
         return _NO_SHORTCUT
     if serialized is None or serialized is Undefined:
         return _NO_SHORTCUT
@@ -90,6 +99,10 @@ def _leaf_value(leaf: _Leaf, source: Any) -> Any:
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plain_selections: dict[int, tuple[GroupedFieldSet, bool]] = {}
+
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,
@@ -98,32 +111,83 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> AwaitableOrValue[dict[str, Any]]:
-        leaves = _leaves_of(parent_type)
+        if position_context is not None:
+            # Deferred fragments: graphql-core's incremental delivery needs its own way.
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        shortcuts = _shortcuts_of(parent_type)
         done: dict[str, Any] = {}
         rest: GroupedFieldSet = {}
         for response_name, field_details_list in grouped_field_set.items():
-            leaf = leaves.get(field_details_list[0].node.name.value)
-            value = _NO_SHORTCUT if leaf is None else _leaf_value(leaf, source_value)
+            shortcut = shortcuts.get(field_details_list[0].node.name.value)
+            if shortcut is None:
+                value = _NO_SHORTCUT
+            elif isinstance(shortcut, _Leaf):
+                value = _leaf_value(shortcut, source_value)
+            else:
+                value = self._child_value(
+                    shortcut, parent_type, source_value, path, response_name, field_details_list
+                )
             if value is _NO_SHORTCUT:
                 rest[response_name] = field_details_list
             else:
                 done[response_name] = value
         if not rest:
             return done
-        others = super().execute_fields(parent_type, source_value, path, rest, position_context)
         if not done:
-            return others
-        if self.is_awaitable(others):
-            return self._merge_later(grouped_field_set, done, others)
-        return _merge(grouped_field_set, done, cast(dict[str, Any], others))
+            return super().execute_fields(parent_type, source_value, path, rest, None)
+        others = super().execute_fields(parent_type, source_value, path, rest, None)
+        if not isinstance(others, dict):
+            return _merge_later(grouped_field_set, done, others)
+        return _merge(grouped_field_set, done, others)
 
-    async def _merge_later(
+    def _child_value(
         self,
-        grouped_field_set: GroupedFieldSet,
-        done: dict[str, Any],
-        others: Awaitable[dict[str, Any]],
-    ) -> dict[str, Any]:
-        return _merge(grouped_field_set, done, await others)
+        child: _Child,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        path: Path | None,
+        response_name: str,
+        field_details_list: FieldDetailsList,
+    ) -> Any:
+        try:
+            value = child.read(source)
+            if value is None:
+                return None if child.nullable else _NO_SHORTCUT
+            is_type_of = child.type.is_type_of
+            # Strawberry's own checks (for types with interfaces) never look at the info.
+            if is_type_of is not None and is_type_of(value, cast(Any, None)) is not True:
+                return _NO_SHORTCUT
+            grouped, defers, _ = self.collect_subfields(child.type, field_details_list)
+            if defers or not self._plain(child.type, grouped):
+                return _NO_SHORTCUT
+            field_path = Path(path, response_name, parent_type.name)
+            return self.execute_fields(child.type, value, field_path, grouped, None)
+        except Exception:
+            return _NO_SHORTCUT
+
+    def _plain(self, object_type: GraphQLObjectType, grouped: GroupedFieldSet) -> bool:
+        """Whether every field of a selection, nested ones too, has a shortcut: executing it
+        then reads attributes only, never starts anything awaitable, so an error inside can
+        be left to graphql-core's way without leaving work behind."""
+        known = self._plain_selections.get(id(grouped))
+        if known is not None:
+            return known[1]
+        shortcuts = _shortcuts_of(object_type)
+        plain = True
+        for field_details_list in grouped.values():
+            shortcut = shortcuts.get(field_details_list[0].node.name.value)
+            if shortcut is None:
+                plain = False
+            elif isinstance(shortcut, _Child):
+                sub, defers, _ = self.collect_subfields(shortcut.type, field_details_list)
+                plain = not defers and self._plain(shortcut.type, sub)
+            if not plain:
+                break
+        # Kept with the selection, so that its id is not reused while this request runs.
+        self._plain_selections[id(grouped)] = (grouped, plain)
+        return plain
 
 
 def _merge(
@@ -137,3 +201,9 @@ def _merge(
         elif name in others:
             merged[name] = others[name]
     return merged
+
+
+async def _merge_later(
+    grouped_field_set: GroupedFieldSet, done: dict[str, Any], others: Awaitable[dict[str, Any]]
+) -> dict[str, Any]:
+    return _merge(grouped_field_set, done, await others)

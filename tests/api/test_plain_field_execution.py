@@ -1,6 +1,7 @@
-"""The shortcut for plain leaf fields answers exactly what graphql-core answers: the same
-values in the order the query asks, null for a nullable field that is None, and the same
-error, path and null propagation for a non-null field that is None or cannot serialise."""
+"""The shortcut for plain fields answers exactly what graphql-core answers: the same values
+in the order the query asks, null for a nullable field that is None, and the same error,
+path and null propagation for a non-null field that is None, cannot serialise or fails
+inside a nested object, synchronously or not."""
 
 from __future__ import annotations
 
@@ -28,9 +29,24 @@ class Never(BasePermission):
         return False
 
 
-@strawberry.type
-class Tag:
+@strawberry.interface
+class Named:
     label: str
+
+
+@strawberry.type
+class Tag(Named):
+    @strawberry.field
+    async def checked(self) -> str:
+        if self.label == "bad":
+            raise ValueError("bad tag")
+        return self.label.upper()
+
+
+@strawberry.type
+class Owner:
+    name: str
+    tag: Tag | None
 
 
 @strawberry.type
@@ -41,6 +57,7 @@ class Item:
     count: int
     at: datetime
     tag: Tag
+    owner: Owner | None = None
     secret: str = strawberry.field(permission_classes=[Never], default="hidden")
 
     @strawberry.field
@@ -84,6 +101,10 @@ def _item(**changes: Any) -> Item:
 DOCUMENT = """
 { items { count first: name shout tag { label } nick colour at name } }
 """
+NESTED = """
+{ items { name owner { tag { checked label } name } tag { ... on Named { label } } } }
+"""
+NESTED_PLAIN = "{ items { name owner { tag { label } name } } }"
 LATER = "{ later { name tag { label } colour } }"
 FORBIDDEN = "{ items { name secret } }"
 
@@ -160,6 +181,77 @@ async def test_fields_with_permissions_keep_them() -> None:
     assert got.data is None
     assert [(e.message, e.path) for e in got.errors or []] == [
         ("not allowed", ["items", 0, "secret"])
+    ]
+    assert [(e.message, e.path) for e in got.errors or []] == [
+        (e.message, e.path) for e in expected.errors or []
+    ]
+
+
+async def test_nested_objects_with_async_fields_match_graphql_core() -> None:
+    ITEMS[:] = [
+        _item(owner=Owner(name="o", tag=Tag(label="x"))),
+        _item(owner=Owner(name="p", tag=None)),
+        _item(owner=None),
+    ]
+
+    expected, got = await _both(NESTED)
+
+    assert got.errors is None
+    assert got.data["items"][0]["owner"] == {"tag": {"checked": "X", "label": "x"}, "name": "o"}
+    assert got.data["items"][1]["owner"] == {"tag": None, "name": "p"}
+    assert got.data["items"][2]["owner"] is None
+    assert got.data == expected.data
+
+
+@pytest.mark.parametrize(
+    ("document", "owner", "path"),
+    [
+        (
+            NESTED,
+            Owner(name="o", tag=Tag(label="bad")),
+            ["items", 0, "owner", "tag", "checked"],
+        ),
+        (
+            NESTED,
+            Owner(name=None, tag=Tag(label="x")),  # type: ignore[arg-type]
+            ["items", 0, "owner", "name"],
+        ),
+        (
+            NESTED_PLAIN,
+            Owner(name=None, tag=Tag(label="x")),  # type: ignore[arg-type]
+            ["items", 0, "owner", "name"],
+        ),
+        (
+            NESTED_PLAIN,
+            Owner(name="o", tag=Tag(label=None)),  # type: ignore[arg-type]
+            ["items", 0, "owner", "tag", "label"],
+        ),
+    ],
+    ids=["async-failure", "null-beside-async", "null-in-plain", "null-two-deep"],
+)
+async def test_a_failure_inside_a_nested_object_is_graphql_cores_error(
+    document: str, owner: Owner, path: list[Any]
+) -> None:
+    ITEMS[:] = [_item(owner=owner)]
+
+    expected, got = await _both(document)
+
+    # The error nulls the nearest nullable parent: the owner, or its tag.
+    assert [e.path for e in got.errors or []] == [path]
+    assert got.data == expected.data
+    assert [(e.message, e.path) for e in got.errors or []] == [
+        (e.message, e.path) for e in expected.errors or []
+    ]
+
+
+async def test_a_none_in_a_non_null_object_field_is_graphql_cores_error() -> None:
+    ITEMS[:] = [_item(tag=None)]
+
+    expected, got = await _both(DOCUMENT)
+
+    assert got.data is None
+    assert [(e.message, e.path) for e in got.errors or []] == [
+        ("Cannot return null for non-nullable field Item.tag.", ["items", 0, "tag"])
     ]
     assert [(e.message, e.path) for e in got.errors or []] == [
         (e.message, e.path) for e in expected.errors or []
