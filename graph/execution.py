@@ -20,6 +20,7 @@ from typing import Any, cast
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
@@ -42,15 +43,18 @@ class _Leaf:
 
 @dataclass(frozen=True, slots=True)
 class _Child:
+    """An object, or a list of objects when `items_nullable` is not None."""
+
     read: Callable[[Any], Any]
     nullable: bool
     type: GraphQLObjectType
+    items_nullable: bool | None = None
 
 
 def _shortcut(field: GraphQLField) -> _Leaf | _Child | None:
     """The shortcut for a field without arguments that Strawberry resolves by reading an
-    attribute (no resolver function, no permissions, no extensions) and whose type is a leaf
-    or an object, not a list or an abstract type."""
+    attribute (no resolver function, no permissions, no extensions) and whose type is a leaf,
+    an object or a list of objects, not an abstract type."""
     definition = field.extensions.get("strawberry-definition")
     if (
         field.args
@@ -69,6 +73,13 @@ def _shortcut(field: GraphQLField) -> _Leaf | _Child | None:
         return _Leaf(read, nullable, field_type.serialize)
     if isinstance(field_type, GraphQLObjectType):
         return _Child(read, nullable, field_type)
+    if isinstance(field_type, GraphQLList):
+        item_type = field_type.of_type
+        items_nullable = not isinstance(item_type, GraphQLNonNull)
+        if not items_nullable:
+            item_type = item_type.of_type
+        if isinstance(item_type, GraphQLObjectType):
+            return _Child(read, nullable, item_type, items_nullable)
     return None
 
 
@@ -155,17 +166,36 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             value = child.read(source)
             if value is None:
                 return None if child.nullable else _NO_SHORTCUT
-            is_type_of = child.type.is_type_of
-            # Strawberry's own checks (for types with interfaces) never look at the info.
-            if is_type_of is not None and is_type_of(value, cast(Any, None)) is not True:
-                return _NO_SHORTCUT
             grouped, defers, _ = self.collect_subfields(child.type, field_details_list)
             if defers or not self._plain(child.type, grouped):
                 return _NO_SHORTCUT
             field_path = Path(path, response_name, parent_type.name)
-            return self.execute_fields(child.type, value, field_path, grouped, None)
+            if child.items_nullable is None:
+                return self._object(child.type, value, field_path, grouped)
+            if not isinstance(value, list | tuple):
+                return _NO_SHORTCUT
+            items: list[dict[str, Any] | None] = []
+            for index, item in enumerate(value):
+                if item is None:
+                    if not child.items_nullable:
+                        return _NO_SHORTCUT
+                    items.append(None)
+                else:
+                    item_path = Path(field_path, index, None)
+                    items.append(self._object(child.type, item, item_path, grouped))
+            return items
         except Exception:
             return _NO_SHORTCUT
+
+    def _object(
+        self, object_type: GraphQLObjectType, value: Any, path: Path, grouped: GroupedFieldSet
+    ) -> dict[str, Any]:
+        """The selection on one object; raises where graphql-core's way must take over."""
+        is_type_of = object_type.is_type_of
+        # Strawberry's own checks (for types with interfaces) never look at the info.
+        if is_type_of is not None and is_type_of(value, cast(Any, None)) is not True:
+            raise TypeError(f"not a {object_type.name}")
+        return cast(dict[str, Any], self.execute_fields(object_type, value, path, grouped, None))
 
     def _plain(self, object_type: GraphQLObjectType, grouped: GroupedFieldSet) -> bool:
         """Whether every field of a selection, nested ones too, has a shortcut: executing it

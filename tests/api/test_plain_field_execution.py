@@ -256,3 +256,48 @@ async def test_a_none_in_a_non_null_object_field_is_graphql_cores_error() -> Non
     assert [(e.message, e.path) for e in got.errors or []] == [
         (e.message, e.path) for e in expected.errors or []
     ]
+
+
+LISTED = "{ box { tags { label } maybe { label } } }"
+
+
+@strawberry.type
+class Box:
+    tags: list[Tag]
+    maybe: list[Tag | None] | None
+
+
+@strawberry.type
+class BoxQuery:
+    @strawberry.field
+    def box(self) -> Box:
+        return BOX[0]
+
+
+BOX: list[Box] = []
+
+
+@pytest.mark.parametrize(
+    ("box", "errors"),
+    [
+        (Box(tags=[Tag(label="a"), Tag(label="b")], maybe=[None, Tag(label="c")]), []),
+        (Box(tags=[], maybe=None), []),
+        (Box(tags=[Tag(label="a"), None], maybe=None), [["box", "tags", 1]]),  # type: ignore[list-item]
+        (Box(tags=[Tag(label=None)], maybe=[]), [["box", "tags", 0, "label"]]),  # type: ignore[arg-type]
+        (Box(tags=(Tag(label="t"),), maybe=None), []),  # type: ignore[arg-type]
+    ],
+    ids=["values", "empty-and-null", "null-item", "null-inside-item", "tuple"],
+)
+async def test_lists_of_objects_match_graphql_core(box: Box, errors: list[Any]) -> None:
+    BOX[:] = [box]
+    plain = strawberry.Schema(query=BoxQuery)
+    ours = strawberry.Schema(query=BoxQuery, execution_context_class=ExecutionContext)
+
+    expected = await plain.execute(LISTED)
+    got = await ours.execute(LISTED)
+
+    assert [e.path for e in got.errors or []] == errors
+    assert got.data == expected.data
+    assert [(e.message, e.path) for e in got.errors or []] == [
+        (e.message, e.path) for e in expected.errors or []
+    ]
