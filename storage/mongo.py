@@ -168,7 +168,9 @@ async def _insert_new(collection: AsyncIOMotorCollection[Doc], docs: list[Doc]) 
 
 
 class MongoStore:
-    def __init__(self, url: str, database: str) -> None:
+    def __init__(self, url: str, database: str, *, id_filters_only: bool | None = None) -> None:
+        """`id_filters_only` says whether the server finds documents by index only for a
+        filter on `_id` alone; None learns it from the server on `start` (FerretDB)."""
         self._client: AsyncIOMotorClient[Doc] = AsyncIOMotorClient(url, tz_aware=True, tzinfo=UTC)
         self._db: AsyncIOMotorDatabase[Doc] = self._client[database]
         self._accounts = self._db["accounts"]
@@ -186,14 +188,14 @@ class MongoStore:
         # same candidates, and on FerretDB, whose conditional updates are a read and then a
         # write, claims are exclusive at least within the process.
         self._claiming = asyncio.Lock()
-        # Learnt in `start`: whether the server looks documents up by index only for a filter
-        # on `_id` alone (FerretDB).
-        self._id_filters_only = False
+        self._given_id_filters_only = id_filters_only
+        self._id_filters_only = bool(id_filters_only)
         self.description = f"MongoDB database {database!r}"
 
     async def start(self) -> None:
-        build = await self._db.command("buildInfo")
-        self._id_filters_only = "ferretdbVersion" in build
+        if self._given_id_filters_only is None:
+            build = await self._db.command("buildInfo")
+            self._id_filters_only = "ferretdbVersion" in build
         indexes: list[tuple[AsyncIOMotorCollection[Doc], IndexModel]] = [
             (self._accounts, IndexModel("key_hash", unique=True)),
             (self._profiles, IndexModel([("account_id", ASCENDING), *_NEWEST_FIRST])),
