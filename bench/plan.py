@@ -105,11 +105,13 @@ SMOKE = Plan(
 
 @dataclass(frozen=True)
 class FerretLimits:
-    """FerretDB 1.24 on SQLite serves a sorted or multi-field query, and every update, by
-    reading the whole collection, so on it the MongoDB store's cost grows with the number of
-    stored deliveries (see the report). Where the full sizes would take hours there, the
-    MongoDB runs stop at these bounds and say so; on a real MongoDB (MONGODB_URL) they do not
-    apply."""
+    """FerretDB 1.24 on SQLite reads the whole collection for every query but one on `_id`
+    alone, and even that one, and every update and delete, walks the table row by row: its
+    `_id` index is on `_ferretdb_sjson->"_id"` while its statements ask for
+    `_ferretdb_sjson->'$._id'`, which SQLite does not match to the index. So on it the
+    MongoDB store's cost grows with the number of stored deliveries. Where the full sizes
+    would take hours there, the MongoDB runs stop at these bounds and say so; on a real
+    MongoDB (MONGODB_URL) they do not apply."""
 
     tp_cap_seconds: float = 30
     grow_sizes: tuple[int, ...] = (1_000, 10_000)
