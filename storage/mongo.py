@@ -8,12 +8,12 @@ no TTL or partial indexes. Two consequences shape this module:
   without a key, and the partial index that avoids that is missing from FerretDB.
 - Attempts reach other processes through `attempt_feed`, a capped collection read with a
   tailable cursor.
-- FerretDB 1.24 finds a document through an index only when the filter is `{_id: value}` and
-  nothing else; any other filter, in a read or a write, reads the whole collection. So reads
-  by id filter by `_id` alone and check the account here, and on FerretDB conditional writes
-  read by `_id`, check the condition here and write by `_id` (FerretDB's own conditional
-  writes are a read and then a write too, so nothing is lost); on MongoDB they stay single
-  atomic updates.
+- FerretDB 1.24 hands a filter to SQLite only when it is `{_id: value}` and nothing else;
+  any other filter, in a read or a write, is evaluated in FerretDB on every stored document,
+  each decoded in turn (several times slower). So reads by id filter by `_id` alone and check
+  the account here, and on FerretDB conditional writes read by `_id`, check the condition
+  here and write by `_id` (FerretDB's own conditional writes are a read and then a write too,
+  so nothing is lost); on MongoDB they stay single atomic updates.
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ async def _insert_new(collection: AsyncIOMotorCollection[Doc], docs: list[Doc]) 
 
 class MongoStore:
     def __init__(self, url: str, database: str, *, id_filters_only: bool | None = None) -> None:
-        """`id_filters_only` says whether the server finds documents by index only for a
+        """`id_filters_only` says whether the server looks documents up well only for a
         filter on `_id` alone; None learns it from the server on `start` (FerretDB)."""
         self._client: AsyncIOMotorClient[Doc] = AsyncIOMotorClient(url, tz_aware=True, tzinfo=UTC)
         self._db: AsyncIOMotorDatabase[Doc] = self._client[database]
