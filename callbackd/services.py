@@ -46,8 +46,9 @@ class Runtime:
 def build(settings: Settings) -> Runtime:
     store = open_store(settings.mongodb_url, settings.database)
     box = SecretBox(settings.secret_key)
-    client = new_client(settings.request_timeout_seconds, max(settings.workers, 4))
-    sender = Sender(client, Guard(settings.allow_networks), settings.request_timeout_seconds)
+    guard = Guard(settings.allow_networks)
+    client = new_client(guard, settings.request_timeout_seconds, max(settings.workers, 4))
+    sender = Sender(client, settings.request_timeout_seconds)
     recorder = Recorder(store, sender, box)
     engine = None
     if settings.workers > 0:

@@ -6,9 +6,10 @@ import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
+import httpcore
 import httpx
 
-from delivery.guard import Blocked, Guard
+from delivery.guard import Blocked, Guard, GuardedBackend
 from delivery.render import Request
 from domain.models import AttemptOutcome
 
@@ -50,19 +51,34 @@ async def _read_bounded(response: httpx.Response) -> bytes:
     return bytes(data[:READ_LIMIT])
 
 
-def new_client(timeout: float, connections: int) -> httpx.AsyncClient:
+class _GuardedTransport(httpx.AsyncHTTPTransport):
+    def __init__(self, guard: Guard, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        # httpx has no parameter for httpcore's network backend; its pool is rebuilt with
+        # the same settings and the guarded backend instead.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(guard),
+        )
+
+
+def new_client(guard: Guard, timeout: float, connections: int) -> httpx.AsyncClient:
+    """The client every callback goes out with: connects only where `guard` allows."""
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     return httpx.AsyncClient(
+        transport=_GuardedTransport(guard, limits),
         timeout=httpx.Timeout(timeout),
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
         trust_env=False,
     )
 
 
 class Sender:
-    def __init__(self, client: httpx.AsyncClient, guard: Guard, timeout: float) -> None:
+    def __init__(self, client: httpx.AsyncClient, timeout: float) -> None:
         self._client = client
-        self._guard = guard
         self._timeout = timeout
 
     async def send(self, request: Request, response_message: str | None) -> Result:
@@ -79,10 +95,6 @@ class Sender:
             return Result(outcome, status, body, round(elapsed, 3), error, retry_after)
 
         try:
-            await self._guard.check(request.url)
-        except Blocked as exc:
-            return done(AttemptOutcome.BLOCKED, str(exc))
-        try:
             async with self._client.stream(
                 request.method,
                 request.url,
@@ -91,6 +103,8 @@ class Sender:
                 timeout=self._timeout,
             ) as response:
                 raw = await _read_bounded(response)
+        except Blocked as exc:
+            return done(AttemptOutcome.BLOCKED, str(exc))
         except httpx.TimeoutException:
             return done(AttemptOutcome.TIMEOUT, f"no answer within {self._timeout:g} s")
         except (httpx.TransportError, OSError) as exc:
