@@ -68,6 +68,12 @@ OPTIONS = (
         "least delay after a timeout or a 429",
         "60",
     ),
+    Option(
+        "CALLBACKD_RETENTION_DAYS",
+        "--retention-days",
+        "days finished deliveries and their attempts are kept; 0: kept forever",
+        "30",
+    ),
 )
 
 
@@ -86,6 +92,8 @@ class Settings:
     workers: int
     lease_seconds: float
     min_throttle_retry_seconds: float
+    # None: kept forever.
+    retention_days: float | None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -140,6 +148,7 @@ def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None 
         workers=_number(raw, "CALLBACKD_WORKERS", int, 0),
         lease_seconds=_number(raw, "CALLBACKD_LEASE_SECONDS", float, 0.01),
         min_throttle_retry_seconds=_number(raw, "CALLBACKD_MIN_THROTTLE_RETRY_SECONDS", float, 0),
+        retention_days=_number(raw, "CALLBACKD_RETENTION_DAYS", float, 0) or None,
     )
     if settings.lease_seconds <= settings.request_timeout_seconds:
         raise ConfigError(

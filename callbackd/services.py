@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import httpx
 
 from callbackd.config import Settings
 from delivery.engine import Engine, EngineSettings
+from delivery.expiry import Expiry
 from delivery.guard import Guard
 from delivery.hub import Hub
 from delivery.recorder import Recorder
@@ -29,13 +31,18 @@ class Runtime:
     services: Services
     engine: Engine | None
     client: httpx.AsyncClient
+    expiry: Expiry | None = None
 
     async def start(self) -> None:
         await self.services.store.start()
         if self.engine is not None:
             self.engine.start()
+        if self.expiry is not None:
+            self.expiry.start()
 
     async def stop(self) -> None:
+        if self.expiry is not None:
+            await self.expiry.stop()
         if self.engine is not None:
             await self.engine.stop()
         await self.services.hub.stop()
@@ -71,4 +78,7 @@ def build(settings: Settings) -> Runtime:
         tester=Tester(profiles, recorder),
         hub=Hub(store),
     )
-    return Runtime(services=services, engine=engine, client=client)
+    expiry = None
+    if settings.retention_days is not None:
+        expiry = Expiry(store, timedelta(days=settings.retention_days))
+    return Runtime(services=services, engine=engine, client=client, expiry=expiry)

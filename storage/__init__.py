@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from storage.base import DeliveryFilter, Keyset, Outcome, ProfileFilter, Store
+from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter, Store
 from storage.errors import DuplicateRecord
 from storage.memory import MemoryStore
 
 __all__ = [
     "DeliveryFilter",
     "DuplicateRecord",
+    "Expired",
     "Keyset",
     "MemoryStore",
     "Outcome",

@@ -39,6 +39,14 @@ class DeliveryFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class Expired:
+    """What one expiry run deleted."""
+
+    deliveries: int
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """How a claimed delivery leaves its lease after one attempt."""
 
@@ -129,6 +137,11 @@ class Store(Protocol):
 
     async def list_attempts(self, account_id: str, delivery_ids: Sequence[str]) -> list[Attempt]:
         """Attempts of the given deliveries, oldest first."""
+
+    async def expire(self, before: datetime) -> Expired:
+        """Deletes the deliveries that finished (succeeded, failed or were cancelled) before
+        `before`, with their attempts and idempotency keys, and the attempts of test
+        callbacks made before it. Pending and delivering deliveries are kept, however old."""
 
     def follow_attempts(self) -> AsyncIterator[Attempt]:
         """Attempts recorded from now on by any process sharing this store, of all accounts."""

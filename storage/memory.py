@@ -21,7 +21,7 @@ from domain.models import (
     Profile,
     SigningSecret,
 )
-from storage.base import DeliveryFilter, Keyset, Outcome, ProfileFilter
+from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
     Doc,
     account_from_doc,
@@ -87,6 +87,11 @@ class _Timeline:
         i = bisect.bisect_left(self._positions, (doc["created_at"], doc["_id"]))
         if i < len(self._positions) and self._positions[i][1] == doc["_id"]:
             del self._positions[i]
+
+    def remove_all(self, ids: set[str]) -> None:
+        """Removes many rows in one pass, where one `remove` each would move the list each
+        time."""
+        self._positions = [p for p in self._positions if p[1] not in ids]
 
     def newest_first(self, after: Keyset | None) -> Iterator[str]:
         end = len(self._positions)
@@ -438,3 +443,35 @@ class MemoryStore:
 
     def follow_attempts(self) -> AsyncIterator[Attempt]:
         return self._followers.subscribe()
+
+    # Expiry
+
+    async def expire(self, before: datetime) -> Expired:
+        before = _date(before)
+        gone = {
+            delivery_id: doc
+            for delivery_id, doc in self._deliveries.items()
+            if doc["status"] not in _ACTIVE and doc["updated_at"] < before
+        }
+        attempts = 0
+        for delivery_id, doc in gone.items():
+            del self._deliveries[delivery_id]
+            del self._filed_status[delivery_id]
+            key = (doc["account_id"], doc["idempotency_key"])
+            if self._delivery_by_key.get(key) == delivery_id:
+                del self._delivery_by_key[key]
+            for attempt in self._attempts_by_delivery.pop(delivery_id, ()):
+                del self._attempts[attempt["_id"]]
+                attempts += 1
+        if gone:
+            ids = set(gone)
+            for timeline in (*self._delivery_timelines.values(), *self._status_timelines.values()):
+                timeline.remove_all(ids)
+        tests = [
+            attempt_id
+            for attempt_id, doc in self._attempts.items()
+            if doc["delivery_id"] is None and doc["started_at"] < before
+        ]
+        for attempt_id in tests:
+            del self._attempts[attempt_id]
+        return Expired(deliveries=len(gone), attempts=attempts + len(tests))

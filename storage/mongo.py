@@ -50,7 +50,7 @@ from domain.models import (
     Profile,
     SigningSecret,
 )
-from storage.base import DeliveryFilter, Keyset, Outcome, ProfileFilter
+from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
     Doc,
     account_from_doc,
@@ -86,6 +86,13 @@ FEED_CLOCK_SKEW = timedelta(minutes=5)
 
 # Rounds of claiming when rival workers take some of the candidates first.
 _CLAIM_ROUNDS = 3
+# Deliveries deleted per round of expiry: bounds the size of each `$in`.
+_EXPIRY_BATCH = 500
+_FINISHED = [
+    DeliveryStatus.SUCCEEDED.value,
+    DeliveryStatus.FAILED.value,
+    DeliveryStatus.CANCELLED.value,
+]
 
 
 class _TailCursor(Protocol):
@@ -540,6 +547,34 @@ class MongoStore:
             {"account_id": account_id, "delivery_id": {"$in": list(delivery_ids)}}
         ).sort([("started_at", ASCENDING), ("_id", ASCENDING)])
         return [attempt_from_doc(d) async for d in cursor]
+
+    # Expiry
+
+    async def expire(self, before: datetime) -> Expired:
+        """Deliveries go first, each only if it is still finished and old (a failed one may
+        be queued again meanwhile), then the attempts and keys of those that went. A process
+        stopped in between leaves attempts of deleted deliveries behind, which nothing shows."""
+        old_and_finished: Doc = {
+            "status": {"$in": _FINISHED},
+            "updated_at": {"$lt": before},
+        }
+        ids = [d["_id"] async for d in self._deliveries.find(old_and_finished, {"_id": 1})]
+        deliveries = attempts = 0
+        for first in range(0, len(ids), _EXPIRY_BATCH):
+            batch = ids[first : first + _EXPIRY_BATCH]
+            result = await self._deliveries.delete_many({"_id": {"$in": batch}, **old_and_finished})
+            deliveries += result.deleted_count
+            kept = {
+                d["_id"] async for d in self._deliveries.find({"_id": {"$in": batch}}, {"_id": 1})
+            }
+            gone = [i for i in batch if i not in kept]
+            result = await self._attempts.delete_many({"delivery_id": {"$in": gone}})
+            attempts += result.deleted_count
+            await self._keys.delete_many({"delivery._id": {"$in": gone}})
+        result = await self._attempts.delete_many(
+            {"delivery_id": None, "started_at": {"$lt": before}}
+        )
+        return Expired(deliveries=deliveries, attempts=attempts + result.deleted_count)
 
     def follow_attempts(self) -> AsyncIterator[Attempt]:
         """This process's attempts come straight from `insert_attempt`; a task tails the feed

@@ -19,7 +19,15 @@ from domain.models import (
     SentRequest,
     SigningSecret,
 )
-from storage import DeliveryFilter, DuplicateRecord, Keyset, Outcome, ProfileFilter, Store
+from storage import (
+    DeliveryFilter,
+    DuplicateRecord,
+    Expired,
+    Keyset,
+    Outcome,
+    ProfileFilter,
+    Store,
+)
 from tests.support.factories import account, at, attempt, delivery, profile
 
 ACC = "acc_one"
@@ -662,3 +670,73 @@ async def test_an_attempt_id_is_stored_once(store: Store) -> None:
     with pytest.raises(DuplicateRecord):
         await store.insert_attempt(replace(given, number=2))
     assert await store.list_attempts(ACC, ["dlv_1"]) == [given]
+
+
+# Expiry
+
+
+async def test_expiry_deletes_what_finished_before_the_cutoff_with_its_attempts(
+    store: Store,
+) -> None:
+    old = {"created_at": at(0), "updated_at": at(10)}
+    succeeded = delivery(ACC, "prf", status=DeliveryStatus.SUCCEEDED, **old)
+    failed = delivery(OTHER, "prf", status=DeliveryStatus.FAILED, **old)
+    cancelled = delivery(ACC, "prf", status=DeliveryStatus.CANCELLED, next_attempt_at=None, **old)
+    recent = delivery(ACC, "prf", status=DeliveryStatus.SUCCEEDED, updated_at=at(60))
+    pending = delivery(ACC, "prf", status=DeliveryStatus.PENDING, **old)
+    leased = delivery(
+        ACC,
+        "prf",
+        status=DeliveryStatus.DELIVERING,
+        lease_owner="worker-1",
+        lease_expires_at=at(20),
+        **old,
+    )
+    await store.insert_deliveries([succeeded, failed, cancelled, recent, pending, leased])
+    for d in (succeeded, failed, recent, pending):
+        await store.insert_attempt(attempt(d.account_id, d.id, started_at=at(5)))
+    old_test = attempt(ACC, None, started_at=at(5))
+    new_test = attempt(ACC, None, started_at=at(55))
+    await store.insert_attempt(old_test)
+    await store.insert_attempt(new_test)
+
+    expired = await store.expire(at(50))
+
+    assert (expired.deliveries, expired.attempts) == (3, 3)
+    for gone in (succeeded, cancelled):
+        assert await store.get_delivery(ACC, gone.id) is None
+    assert await store.get_delivery(OTHER, failed.id) is None
+    listed = await store.list_deliveries(ACC, ALL_DELIVERIES, None, 10)
+    assert sorted(ids(listed)) == sorted([recent.id, pending.id, leased.id])
+    finished = DeliveryFilter(status=DeliveryStatus.SUCCEEDED)
+    assert ids(await store.list_deliveries(ACC, finished, None, 10)) == [recent.id]
+    kept = await store.list_attempts(ACC, [succeeded.id, recent.id, pending.id])
+    assert sorted(a.delivery_id or "" for a in kept) == sorted([recent.id, pending.id])
+    assert await store.list_attempts(OTHER, [failed.id]) == []
+    assert await store.expire(at(50)) == Expired(deliveries=0, attempts=0)
+
+
+async def test_an_expired_deliverys_idempotency_key_takes_a_new_delivery(store: Store) -> None:
+    first = delivery(
+        ACC, "prf", idempotency_key="k-1", status=DeliveryStatus.SUCCEEDED, updated_at=at(10)
+    )
+    await store.insert_deliveries([first])
+    await store.expire(at(50))
+
+    again = delivery(ACC, "prf", idempotency_key="k-1")
+    answered = await store.insert_deliveries([again])
+
+    assert ids(answered) == [again.id]
+    assert await store.get_delivery(ACC, again.id) == again
+
+
+async def test_a_failed_delivery_queued_again_is_not_expired(store: Store) -> None:
+    failed = delivery(ACC, "prf", status=DeliveryStatus.FAILED, updated_at=at(10))
+    await store.insert_deliveries([failed])
+    await store.requeue(ACC, failed.id, at(60))
+
+    expired = await store.expire(at(50))
+
+    assert expired.deliveries == 0
+    stored = await store.get_delivery(ACC, failed.id)
+    assert stored is not None and stored.status is DeliveryStatus.PENDING
