@@ -122,8 +122,9 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> AwaitableOrValue[dict[str, Any]]:
-        if position_context is not None:
-            # Deferred fragments: graphql-core's incremental delivery needs its own way.
+        if position_context is not None or self.middleware_manager is not None:
+            # Deferred fragments need graphql-core's incremental delivery, and field
+            # middleware (Strawberry extensions with a `resolve` hook) must see every field.
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )

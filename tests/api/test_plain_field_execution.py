@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 import strawberry
+from graphql import GraphQLResolveInfo
+from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
 
 from graph.execution import ExecutionContext
@@ -301,3 +303,26 @@ async def test_lists_of_objects_match_graphql_core(box: Box, errors: list[Any]) 
     assert [(e.message, e.path) for e in got.errors or []] == [
         (e.message, e.path) for e in expected.errors or []
     ]
+
+
+RESOLVED: list[str] = []
+
+
+class CountingResolves(SchemaExtension):
+    def resolve(
+        self, _next: Any, root: Any, info: GraphQLResolveInfo[Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        RESOLVED.append(info.field_name)
+        return _next(root, info, *args, **kwargs)
+
+
+async def test_extensions_that_hook_every_field_still_see_every_field() -> None:
+    ITEMS[:] = [_item()]
+    ours = strawberry.Schema(
+        query=Query, extensions=[CountingResolves], execution_context_class=ExecutionContext
+    )
+
+    got = await ours.execute("{ items { name tag { label } } }")
+
+    assert got.errors is None
+    assert sorted(RESOLVED) == ["items", "label", "name", "tag"]
