@@ -122,7 +122,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> AwaitableOrValue[dict[str, Any]]:
-        if position_context is not None or self.middleware_manager is not None:
+        middleware = self.middleware_manager
+        if position_context is not None or (middleware is not None and middleware.middlewares):
             # Deferred fragments need graphql-core's incremental delivery, and field
             # middleware (Strawberry extensions with a `resolve` hook) must see every field.
             return super().execute_fields(

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import strawberry
-from graphql import GraphQLResolveInfo
+from graphql import GraphQLObjectType, GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
 
@@ -326,3 +326,27 @@ async def test_extensions_that_hook_every_field_still_see_every_field() -> None:
 
     assert got.errors is None
     assert sorted(RESOLVED) == ["items", "label", "name", "tag"]
+
+
+async def test_plain_fields_are_read_without_calling_their_resolvers() -> None:
+    ITEMS[:] = [_item()]
+    plain, ours = _schemas()
+    calls: list[str] = []
+    for schema, name in ((plain, "graphql-core"), (ours, "shortcut")):
+        item_type = schema._schema.type_map["Item"]
+        assert isinstance(item_type, GraphQLObjectType)
+        field = item_type.fields["name"]
+        original = field.resolve
+
+        def counting(source: Any, info: Any, _name: str = name, _original: Any = original) -> Any:
+            calls.append(_name)
+            return _original(source, info)
+
+        counting._is_default = True  # type: ignore[attr-defined]
+        field.resolve = counting
+
+    expected = await plain.execute("{ items { name } }")
+    got = await ours.execute("{ items { name } }")
+
+    assert got.data == expected.data == {"items": [{"name": "a"}]}
+    assert calls == ["graphql-core"]
