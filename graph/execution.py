@@ -24,6 +24,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    GraphQLString,
     Undefined,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
@@ -93,6 +94,9 @@ def _shortcuts_of(parent_type: GraphQLObjectType) -> dict[str, _Leaf | _Child | 
         found = _shortcuts[parent_type] = {
             name: _shortcut(field) for name, field in parent_type.fields.items()
         }
+        # Clients such as Apollo ask every object for its type's name.
+        type_name = parent_type.name
+        found["__typename"] = _Leaf(lambda _: type_name, False, GraphQLString.serialize)
     return found
 
 

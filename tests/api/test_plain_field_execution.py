@@ -350,3 +350,19 @@ async def test_plain_fields_are_read_without_calling_their_resolvers() -> None:
 
     assert got.data == expected.data == {"items": [{"name": "a"}]}
     assert calls == ["graphql-core"]
+
+
+TYPENAMES = "{ __typename items { __typename name tag { __typename label } } }"
+
+
+async def test_type_names_are_graphql_cores() -> None:
+    ITEMS[:] = [_item()]
+
+    expected, got = await _both(TYPENAMES)
+
+    assert got.errors is None
+    assert got.data == {
+        "__typename": "Query",
+        "items": [{"__typename": "Item", "name": "a", "tag": {"__typename": "Tag", "label": "t"}}],
+    }
+    assert got.data == expected.data
