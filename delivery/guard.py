@@ -59,7 +59,9 @@ class Guard:
         try:
             addresses: list[Address] = [ipaddress.ip_address(host)]
         except ValueError:
-            addresses = [ipaddress.ip_address(a) for a in await self._resolve(host, port)]
+            # A link-local IPv6 answer carries its interface ("fe80::1%eth0").
+            answers = await self._resolve(host, port)
+            addresses = [ipaddress.ip_address(a.partition("%")[0]) for a in answers]
         for address in addresses:
             if _forbidden(address) and not self._allowed_address(address):
                 raise Blocked(

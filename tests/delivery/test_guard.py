@@ -90,6 +90,17 @@ async def test_a_name_that_turns_private_is_blocked_when_it_connects(
     assert receiver.received == []
 
 
+async def test_a_link_local_answer_with_its_interface_is_blocked(
+    receiver: Receiver, sender_for: SenderFor
+) -> None:
+    sender = sender_for(Guard(LOOPBACK, Dns(["fe80::1%eth0"])))
+
+    result = await sender.send(_request(f"http://callback.test:{receiver.port}/hook"), None)
+
+    assert result.outcome is AttemptOutcome.BLOCKED
+    assert result.error is not None and "resolves to fe80::1," in result.error
+
+
 async def test_one_private_answer_among_several_blocks_the_name(
     receiver: Receiver, sender_for: SenderFor
 ) -> None:
