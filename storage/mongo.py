@@ -256,32 +256,36 @@ class MongoStore:
                 await tail
         self._client.close()
 
+    async def _write_filter(
+        self, collection: AsyncIOMotorCollection[Doc], doc_id: str, condition: Doc
+    ) -> Doc | None:
+        """The filter of a write to `doc_id` on `condition`: on MongoDB the condition is in
+        it, so the write is atomic; on FerretDB it is `_id` alone, once a read by `_id` found
+        the condition met. None when that read found it unmet or the document missing."""
+        if not self._id_filters_only:
+            return {"_id": doc_id, **condition}
+        doc = await collection.find_one({"_id": doc_id})
+        return {"_id": doc_id} if doc is not None and _matches(doc, condition) else None
+
     async def _modify(
         self, collection: AsyncIOMotorCollection[Doc], doc_id: str, condition: Doc, update: Doc
     ) -> Doc | None:
         """Applies `update` to the document `doc_id` if it meets `condition`; answers the
         document after the update, or None when it is missing or does not meet it."""
-        if not self._id_filters_only:
-            return await collection.find_one_and_update(
-                {"_id": doc_id, **condition}, update, return_document=ReturnDocument.AFTER
-            )
-        doc = await collection.find_one({"_id": doc_id})
-        if doc is None or not _matches(doc, condition):
+        where = await self._write_filter(collection, doc_id, condition)
+        if where is None:
             return None
         return await collection.find_one_and_update(
-            {"_id": doc_id}, update, return_document=ReturnDocument.AFTER
+            where, update, return_document=ReturnDocument.AFTER
         )
 
     async def _remove(
         self, collection: AsyncIOMotorCollection[Doc], doc_id: str, condition: Doc
     ) -> bool:
-        if not self._id_filters_only:
-            result = await collection.delete_one({"_id": doc_id, **condition})
-            return result.deleted_count == 1
-        doc = await collection.find_one({"_id": doc_id})
-        if doc is None or not _matches(doc, condition):
+        where = await self._write_filter(collection, doc_id, condition)
+        if where is None:
             return False
-        result = await collection.delete_one({"_id": doc_id})
+        result = await collection.delete_one(where)
         return result.deleted_count == 1
 
     # Accounts
