@@ -23,6 +23,11 @@ from domain.models import (
 
 Doc = dict[str, Any]
 
+# A delivery's stored status, by whether more attempts may come: the workers look through the
+# active ones, expiry deletes old finished ones.
+ACTIVE_STATUSES = frozenset({DeliveryStatus.PENDING.value, DeliveryStatus.DELIVERING.value})
+FINISHED_STATUSES = frozenset(s.value for s in DeliveryStatus) - ACTIVE_STATUSES
+
 
 def account_to_doc(a: Account) -> Doc:
     return {

@@ -23,6 +23,7 @@ from domain.models import (
 )
 from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
+    ACTIVE_STATUSES,
     Doc,
     account_from_doc,
     account_to_doc,
@@ -67,8 +68,6 @@ def _bson(value: Any) -> Any:
         return value
     raise TypeError(f"cannot store a {type(value).__name__}")
 
-
-_ACTIVE = frozenset({DeliveryStatus.PENDING.value, DeliveryStatus.DELIVERING.value})
 
 Position = tuple[datetime, str]
 
@@ -306,7 +305,7 @@ class MemoryStore:
 
     def _track(self, doc: Doc) -> None:
         self._file_status(doc)
-        if doc["status"] not in _ACTIVE:
+        if doc["status"] not in ACTIVE_STATUSES:
             self._active.pop(doc["_id"], None)
             return
         self._active[doc["_id"]] = doc
@@ -451,7 +450,7 @@ class MemoryStore:
         gone = {
             delivery_id: doc
             for delivery_id, doc in self._deliveries.items()
-            if doc["status"] not in _ACTIVE and doc["updated_at"] < before
+            if doc["status"] not in ACTIVE_STATUSES and doc["updated_at"] < before
         }
         attempts = 0
         for delivery_id, doc in gone.items():

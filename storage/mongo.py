@@ -52,6 +52,7 @@ from domain.models import (
 )
 from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
+    FINISHED_STATUSES,
     Doc,
     account_from_doc,
     account_to_doc,
@@ -88,11 +89,6 @@ FEED_CLOCK_SKEW = timedelta(minutes=5)
 _CLAIM_ROUNDS = 3
 # Deliveries deleted per round of expiry: bounds the size of each `$in`.
 _EXPIRY_BATCH = 500
-_FINISHED = [
-    DeliveryStatus.SUCCEEDED.value,
-    DeliveryStatus.FAILED.value,
-    DeliveryStatus.CANCELLED.value,
-]
 
 
 class _TailCursor(Protocol):
@@ -559,7 +555,7 @@ class MongoStore:
         be queued again meanwhile), then the attempts and keys of those that went. A process
         stopped in between leaves attempts of deleted deliveries behind, which nothing shows."""
         old_and_finished: Doc = {
-            "status": {"$in": _FINISHED},
+            "status": {"$in": sorted(FINISHED_STATUSES)},
             "updated_at": {"$lt": before},
         }
         ids = [d["_id"] async for d in self._deliveries.find(old_and_finished, {"_id": 1})]
