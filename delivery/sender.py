@@ -53,11 +53,12 @@ async def _read_bounded(response: httpx.Response) -> bytes:
 
 class _GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(self, guard: Guard, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits, trust_env=False)
+        ssl_context = httpx.create_ssl_context(trust_env=False)
+        super().__init__(verify=ssl_context, limits=limits, trust_env=False)
         # httpx has no parameter for httpcore's network backend; its pool is rebuilt with
-        # the same settings and the guarded backend instead.
+        # the same settings, the same TLS context, and the guarded backend.
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
