@@ -152,9 +152,9 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 done[response_name] = value
         if not rest:
             return done
-        if not done:
-            return super().execute_fields(parent_type, source_value, path, rest, None)
         others = super().execute_fields(parent_type, source_value, path, rest, None)
+        if not done:
+            return others
         if not isinstance(others, dict):
             return _merge_later(grouped_field_set, done, others)
         return _merge(grouped_field_set, done, others)
