@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,9 +67,15 @@ class Receiver:
         await self._client.aclose()
 
 
-async def start(children: Children) -> Receiver:
+@contextlib.asynccontextmanager
+async def running(children: Children) -> AsyncIterator[Receiver]:
+    """A receiver process for the length of a scenario."""
     port = free_port()
     child = children.spawn("receiver", python("bench.receiver", str(port)), python_env())
     receiver = Receiver(child, port)
-    await wait_http(child, f"{receiver.base}/stats")
-    return receiver
+    try:
+        await wait_http(child, f"{receiver.base}/stats")
+        yield receiver
+    finally:
+        await receiver.close()
+        children.stop(child)

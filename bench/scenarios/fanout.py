@@ -269,14 +269,10 @@ async def _baseline(ctx: Context, n: int, round_no: int) -> Run:
 
 async def run(ctx: Context) -> list[Row]:
     plan = ctx.plan
-    receiver = await receiving.start(ctx.children)
     rows: list[Row] = []
-    try:
+    async with receiving.running(ctx.children) as receiver:
         for n in plan.fan_subscribers:
             rows += await _compare(ctx, receiver, n)
-    finally:
-        await receiver.close()
-        ctx.children.stop(receiver.child)
     return rows
 
 

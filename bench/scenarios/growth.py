@@ -133,14 +133,10 @@ async def _one_store(ctx: Context, store: str, receiver: Receiver) -> list[Row]:
 
 
 async def run(ctx: Context) -> list[Row]:
-    receiver = await receiving.start(ctx.children)
     rows: list[Row] = []
-    try:
+    async with receiving.running(ctx.children) as receiver:
         for store in ctx.plan.stores:
             rows += await _one_store(ctx, store, receiver)
-    finally:
-        await receiver.close()
-        ctx.children.stop(receiver.child)
     return rows
 
 

@@ -118,14 +118,10 @@ async def _baseline(ctx: Context, receiver: Receiver, round_no: int) -> Run:
 
 async def run(ctx: Context) -> list[Row]:
     plan = ctx.plan
-    receiver = await receiving.start(ctx.children)
     rows: list[Row] = []
-    try:
+    async with receiving.running(ctx.children) as receiver:
         for store in plan.stores:
             rows += await _compare(ctx, store, receiver)
-    finally:
-        await receiver.close()
-        ctx.children.stop(receiver.child)
     return rows
 
 

@@ -103,18 +103,16 @@ async def _baseline(ctx: Context, receiver: Receiver, requests_file: str, cap: f
 
 async def run(ctx: Context) -> list[Row]:
     plan = ctx.plan
-    receiver = await receiving.start(ctx.children)
-    requests_file = ctx.workdir / "throughput-requests.json"
-    requests_file.write_text(
-        json.dumps([rendered.callback(receiver.hook, f"bl-{i}", i) for i in range(plan.tp_reports)])
-    )
     rows = []
-    try:
+    async with receiving.running(ctx.children) as receiver:
+        requests_file = ctx.workdir / "throughput-requests.json"
+        requests_file.write_text(
+            json.dumps(
+                [rendered.callback(receiver.hook, f"bl-{i}", i) for i in range(plan.tp_reports)]
+            )
+        )
         for store in plan.stores:
             rows.append(await _compare(ctx, store, receiver, str(requests_file)))
-    finally:
-        await receiver.close()
-        ctx.children.stop(receiver.child)
     return rows
 
 
