@@ -14,6 +14,7 @@ import strawberry
 from graphql import GraphQLObjectType, GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
+from strawberry.types.execution import ExecutionResult
 
 from graph.execution import ExecutionContext
 
@@ -81,10 +82,11 @@ class Query:
         return ITEMS
 
 
-def _schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
+def _schemas(query: type = Query) -> tuple[strawberry.Schema, strawberry.Schema]:
+    """The same schema executed by graphql-core alone, and with the shortcuts."""
     return (
-        strawberry.Schema(query=Query),
-        strawberry.Schema(query=Query, execution_context_class=ExecutionContext),
+        strawberry.Schema(query=query),
+        strawberry.Schema(query=query, execution_context_class=ExecutionContext),
     )
 
 
@@ -111,8 +113,12 @@ LATER = "{ later { name tag { label } colour } }"
 FORBIDDEN = "{ items { name secret } }"
 
 
-async def _both(document: str) -> tuple[Any, Any]:
-    plain, ours = _schemas()
+def errors_of(result: ExecutionResult) -> list[tuple[str, Any]]:
+    return [(e.message, e.path) for e in result.errors or []]
+
+
+async def _both(document: str, query: type = Query) -> tuple[Any, Any]:
+    plain, ours = _schemas(query)
     expected = await plain.execute(document)
     got = await ours.execute(document)
     return expected, got
@@ -155,12 +161,10 @@ async def test_a_none_in_a_non_null_field_is_graphql_cores_error() -> None:
     expected, got = await _both(DOCUMENT)
 
     assert got.data is None
-    assert [(e.message, e.path) for e in got.errors or []] == [
+    assert errors_of(got) == [
         ("Cannot return null for non-nullable field Item.name.", ["items", 1, "first"])
     ]
-    assert [(e.message, e.path) for e in got.errors or []] == [
-        (e.message, e.path) for e in expected.errors or []
-    ]
+    assert errors_of(got) == errors_of(expected)
 
 
 async def test_a_value_that_does_not_serialise_is_graphql_cores_error() -> None:
@@ -170,9 +174,7 @@ async def test_a_value_that_does_not_serialise_is_graphql_cores_error() -> None:
 
     assert got.data is None
     assert [e.path for e in got.errors or []] == [["items", 0, "count"]]
-    assert [(e.message, e.path) for e in got.errors or []] == [
-        (e.message, e.path) for e in expected.errors or []
-    ]
+    assert errors_of(got) == errors_of(expected)
 
 
 async def test_fields_with_permissions_keep_them() -> None:
@@ -181,12 +183,8 @@ async def test_fields_with_permissions_keep_them() -> None:
     expected, got = await _both(FORBIDDEN)
 
     assert got.data is None
-    assert [(e.message, e.path) for e in got.errors or []] == [
-        ("not allowed", ["items", 0, "secret"])
-    ]
-    assert [(e.message, e.path) for e in got.errors or []] == [
-        (e.message, e.path) for e in expected.errors or []
-    ]
+    assert errors_of(got) == [("not allowed", ["items", 0, "secret"])]
+    assert errors_of(got) == errors_of(expected)
 
 
 async def test_nested_objects_with_async_fields_match_graphql_core() -> None:
@@ -241,9 +239,7 @@ async def test_a_failure_inside_a_nested_object_is_graphql_cores_error(
     # The error nulls the nearest nullable parent: the owner, or its tag.
     assert [e.path for e in got.errors or []] == [path]
     assert got.data == expected.data
-    assert [(e.message, e.path) for e in got.errors or []] == [
-        (e.message, e.path) for e in expected.errors or []
-    ]
+    assert errors_of(got) == errors_of(expected)
 
 
 async def test_a_none_in_a_non_null_object_field_is_graphql_cores_error() -> None:
@@ -252,12 +248,10 @@ async def test_a_none_in_a_non_null_object_field_is_graphql_cores_error() -> Non
     expected, got = await _both(DOCUMENT)
 
     assert got.data is None
-    assert [(e.message, e.path) for e in got.errors or []] == [
+    assert errors_of(got) == [
         ("Cannot return null for non-nullable field Item.tag.", ["items", 0, "tag"])
     ]
-    assert [(e.message, e.path) for e in got.errors or []] == [
-        (e.message, e.path) for e in expected.errors or []
-    ]
+    assert errors_of(got) == errors_of(expected)
 
 
 LISTED = "{ box { tags { label } maybe { label } } }"
@@ -292,17 +286,12 @@ BOX: list[Box] = []
 )
 async def test_lists_of_objects_match_graphql_core(box: Box, errors: list[Any]) -> None:
     BOX[:] = [box]
-    plain = strawberry.Schema(query=BoxQuery)
-    ours = strawberry.Schema(query=BoxQuery, execution_context_class=ExecutionContext)
 
-    expected = await plain.execute(LISTED)
-    got = await ours.execute(LISTED)
+    expected, got = await _both(LISTED, BoxQuery)
 
     assert [e.path for e in got.errors or []] == errors
     assert got.data == expected.data
-    assert [(e.message, e.path) for e in got.errors or []] == [
-        (e.message, e.path) for e in expected.errors or []
-    ]
+    assert errors_of(got) == errors_of(expected)
 
 
 RESOLVED: list[str] = []
