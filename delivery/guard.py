@@ -102,13 +102,5 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         assert failure is not None
         raise failure
 
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise Blocked("callbacks go over TCP only")
-
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
