@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from delivery import tasks
 from delivery.recorder import Recorder
 from delivery.retry import RetryPolicy
 from delivery.sender import Result
@@ -49,10 +50,7 @@ class Engine:
         self._runner = asyncio.create_task(self._run(), name=self.owner)
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            self._runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
+        await tasks.cancel(self._runner)
         # In-flight sends finish; their leases would otherwise make them wait to expire.
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -7,10 +7,10 @@ then periodically; two processes running it at once delete nothing twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 
+from delivery import tasks
 from domain import clock
 from storage import Expired, Store
 
@@ -32,10 +32,7 @@ class Expiry:
         self._runner = asyncio.create_task(self._run(), name="expiry")
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            self._runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
+        await tasks.cancel(self._runner)
 
     async def run_once(self) -> Expired:
         expired = await self._store.expire(clock.now() - self._retention)
