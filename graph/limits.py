@@ -1,46 +1,38 @@
-"""Bounds on what one document may ask, and which errors clients may see."""
+"""Bounds on what one document may ask, enforced before it costs validation."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from graphql import ASTValidationRule, GraphQLError
-from strawberry.exceptions import StrawberryGraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from graphql import GraphQLError
+from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension, ValidationCache
 
-from domain.errors import InvalidInput
+from graph import document_limits
+from graph.errors import ErrorCode, Masking, ValidationCodes, tag
 
-MAX_DEPTH = 10
-MAX_ALIASES = 30
 MAX_TOKENS = 5000
 # Documents parsed and validated once and then served from memory; dashboards and
 # subscribers send the same few documents over and over.
 CACHED_DOCUMENTS = 256
 
-# One set of rule classes for the life of the process: the validation cache is keyed by the
-# rules, and QueryDepthLimiter or MaxAliasesLimiter would make new classes per request.
-_LIMIT_RULES: list[type[ASTValidationRule]] = [
-    depth_rule(MAX_DEPTH, None, None),
-    aliases_rule(MAX_ALIASES),
-]
 
+class BoundedValidation(ValidationCache):
+    """Strawberry's validation cache, behind the bounds of `graph.document_limits`: a
+    document past one is refused without being validated (or cached)."""
 
-def is_internal(error: GraphQLError) -> bool:
-    """Parse and validation errors and the errors we raise for callers stay visible;
-    anything else is an internal failure whose details must not reach clients."""
-    original = error.original_error
-    if original is None:
-        return False
-    return not isinstance(original, InvalidInput | StrawberryGraphQLError | GraphQLError)
+    def __init__(self) -> None:
+        super().__init__(maxsize=CACHED_DOCUMENTS)
+
+    def on_validate(self) -> Iterator[None]:
+        document = self.execution_context.graphql_document
+        found = None if document is None else document_limits.check(document)
+        if found is None:
+            yield from super().on_validate()
+            return
+        error = GraphQLError(found.message)
+        tag(error, ErrorCode.LIMIT_EXCEEDED, limit=found.limit, maximum=found.value)
+        self.execution_context.pre_execution_errors = [error]
+        yield
 
 
 def extensions() -> list[Callable[[], SchemaExtension]]:
@@ -48,7 +40,7 @@ def extensions() -> list[Callable[[], SchemaExtension]]:
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
-        lambda: AddValidationRules(_LIMIT_RULES),
-        lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
-        lambda: MaskErrors(should_mask_error=is_internal, error_message="Internal server error."),
+        Masking,
+        ValidationCodes,
+        BoundedValidation,
     ]

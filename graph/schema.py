@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 
 import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext as ExecutionContextType
 
 from graph.catalog_types import Channel
 from graph.common import Node
@@ -15,6 +17,7 @@ from graph.delivery_io import (
     TestCallbackProfilePayload,
 )
 from graph.delivery_types import Delivery, DeliveryAttempt, DeliveryConnection
+from graph.errors import settle
 from graph.execution import ExecutionContext
 from graph.limits import extensions
 from graph.profile_payloads import (
@@ -119,7 +122,14 @@ class Subscription:
     )
 
 
-schema = strawberry.Schema(
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContextType | None = None
+    ) -> None:
+        settle(errors, execution_context)
+
+
+schema = Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter, Store
-from storage.errors import DuplicateRecord
+from storage.errors import DuplicateRecord, is_unavailable
 from storage.memory import MemoryStore
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Outcome",
     "ProfileFilter",
     "Store",
+    "is_unavailable",
     "open_store",
 ]
 

@@ -29,6 +29,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
+import pymongo
 from bson import ObjectId
 from bson.son import SON
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection, AsyncIOMotorDatabase
@@ -84,6 +85,8 @@ FEED_REOPEN_SECONDS = 0.5
 # Feed entries are dated by the clock of the process that wrote them; a reader also takes
 # entries this much older than its starting point, in case that clock runs behind.
 FEED_CLOCK_SKEW = timedelta(minutes=5)
+# How long an operation waits for an unreachable database before it is reported unavailable.
+UNAVAILABLE_AFTER_SECONDS = 3.0
 
 # Rounds of claiming when rival workers take some of the candidates first.
 _CLAIM_ROUNDS = 3
@@ -174,7 +177,13 @@ class MongoStore:
     def __init__(self, url: str, database: str, *, id_filters_only: bool | None = None) -> None:
         """`id_filters_only` says whether the server looks documents up well only for a
         filter on `_id` alone; None learns it from the server on `start` (FerretDB)."""
-        self._client: AsyncIOMotorClient[Doc] = AsyncIOMotorClient(url, tz_aware=True, tzinfo=UTC)
+        self._client: AsyncIOMotorClient[Doc] = AsyncIOMotorClient(
+            url,
+            tz_aware=True,
+            tzinfo=UTC,
+            serverSelectionTimeoutMS=int(UNAVAILABLE_AFTER_SECONDS * 1000),
+            connectTimeoutMS=int(UNAVAILABLE_AFTER_SECONDS * 1000),
+        )
         self._db: AsyncIOMotorDatabase[Doc] = self._client[database]
         self._accounts = self._db["accounts"]
         self._profiles = self._db["profiles"]
@@ -293,7 +302,10 @@ class MongoStore:
             raise DuplicateRecord(f"account {account.id} or its key hash is already stored") from e
 
     async def find_account_by_key_hash(self, key_hash: str) -> Account | None:
-        doc = await self._accounts.find_one({"key_hash": key_hash})
+        # Every request waits on this lookup: with the database away, answer soon that it
+        # is, rather than after the driver's 30 s default.
+        with pymongo.timeout(UNAVAILABLE_AFTER_SECONDS):
+            doc = await self._accounts.find_one({"key_hash": key_hash})
         return None if doc is None else account_from_doc(doc)
 
     # Profiles
