@@ -74,6 +74,12 @@ OPTIONS = (
         "days finished deliveries and their attempts are kept; 0: kept forever",
         "30",
     ),
+    Option(
+        "CALLBACKD_MAX_BODY_BYTES",
+        "--max-body-bytes",
+        "largest request body accepted; larger ones are refused with 413 before being read",
+        "1048576",
+    ),
 )
 
 
@@ -94,6 +100,7 @@ class Settings:
     min_throttle_retry_seconds: float
     # None: kept forever.
     retention_days: float | None
+    max_body_bytes: int
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -149,6 +156,7 @@ def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None 
         lease_seconds=_number(raw, "CALLBACKD_LEASE_SECONDS", float, 0.01),
         min_throttle_retry_seconds=_number(raw, "CALLBACKD_MIN_THROTTLE_RETRY_SECONDS", float, 0),
         retention_days=_number(raw, "CALLBACKD_RETENTION_DAYS", float, 0) or None,
+        max_body_bytes=_number(raw, "CALLBACKD_MAX_BODY_BYTES", int, 1024),
     )
     if settings.lease_seconds <= settings.request_timeout_seconds:
         raise ConfigError(

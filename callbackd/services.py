@@ -32,6 +32,7 @@ class Runtime:
     engine: Engine | None
     client: httpx.AsyncClient
     expiry: Expiry | None = None
+    max_body_bytes: int = 1 << 20
 
     async def start(self) -> None:
         await self.services.store.start()
@@ -81,4 +82,10 @@ def build(settings: Settings) -> Runtime:
     expiry = None
     if settings.retention_days is not None:
         expiry = Expiry(store, timedelta(days=settings.retention_days))
-    return Runtime(services=services, engine=engine, client=client, expiry=expiry)
+    return Runtime(
+        services=services,
+        engine=engine,
+        client=client,
+        expiry=expiry,
+        max_body_bytes=settings.max_body_bytes,
+    )

@@ -33,9 +33,22 @@ async def test_missing_or_wrong_key_is_unauthenticated(api: Api, authorization: 
 
     response = await api.http.post("/graphql", json={"query": CHANNELS}, headers=headers)
 
-    body = response.json()
-    assert body["data"] is None
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"]
+    assert response.status_code == 401
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "Authentication required: send `Authorization: Bearer <API key>`.",
+                "extensions": {"code": "UNAUTHENTICATED"},
+            }
+        ]
+    }
+
+
+async def test_the_key_is_checked_before_the_document_is_read(api: Api) -> None:
+    response = await api.http.post("/graphql", json={"query": "this is { not GraphQL"})
+
+    assert response.status_code == 401
+    assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["UNAUTHENTICATED"]
 
 
 async def test_mutation_without_key_writes_nothing(api: Api, key: str) -> None:
@@ -77,7 +90,9 @@ async def test_one_account_never_sees_anothers_profiles(api: Api, key: str, othe
     assert listing["callbackProfiles"]["edges"] == []
 
 
-async def test_introspection_needs_no_key_so_graphiql_can_load_the_schema(api: Api) -> None:
-    body = await api.raw("query { __schema { queryType { name } } }")
+async def test_introspection_needs_a_key_like_any_document(api: Api, key: str) -> None:
+    anonymous = await api.raw("query { __schema { queryType { name } } }")
+    with_key = await api.raw("query { __schema { queryType { name } } }", key=key)
 
-    assert body == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+    assert [e["extensions"]["code"] for e in anonymous["errors"]] == ["UNAUTHENTICATED"]
+    assert with_key == {"data": {"__schema": {"queryType": {"name": "Query"}}}}

@@ -9,7 +9,8 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from gql.transport.exceptions import TransportQueryError
+from gql.transport.exceptions import TransportConnectionFailed
+from websockets.exceptions import ConnectionClosedError
 
 from tests.support import server
 from tests.support.live import SUBSCRIBE, Subscriber, make_profile, trigger_test, ws_client
@@ -98,13 +99,15 @@ async def test_subscriber_sees_attempts_made_by_another_process(
     assert [a["id"] for a in got] == [attempt_id]
 
 
-async def test_subscription_without_a_key_is_unauthenticated(
+async def test_a_wrong_key_is_refused_at_connection_init(
     first_server: server.ServerProcess,
 ) -> None:
-    async with ws_client(first_server, "cbk_wrong") as session:
-        with pytest.raises(TransportQueryError) as raised:
+    with pytest.raises(TransportConnectionFailed) as raised:
+        async with ws_client(first_server, "cbk_wrong") as session:
             async for _ in session.subscribe(SUBSCRIBE):
                 pass
 
-    assert raised.value.errors is not None
-    assert raised.value.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+    closed = raised.value.__cause__
+    assert isinstance(closed, ConnectionClosedError)
+    assert closed.rcvd is not None
+    assert (closed.rcvd.code, closed.rcvd.reason) == (4403, "Forbidden")

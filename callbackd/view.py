@@ -1,0 +1,191 @@
+"""GraphQL over HTTP and graphql-transport-ws: Strawberry's ASGI view, with the key checked
+before any document is read, strict JSON, and answers shaped by the GraphQL-over-HTTP spec.
+
+Every failure is a GraphQL answer with a code: a client accepting
+`application/graphql-response+json` gets it with the spec's status codes (4xx for a request
+that never executed), others get `application/json` as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast, overload
+
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
+
+from callbackd import request_json
+from callbackd.live import SharedStreams, SharingHandler, encode_message
+from domain.models import Account
+from graph.context import Context, Services
+from graph.errors import UNAVAILABLE_MESSAGE, ErrorCode
+from graph.schema import schema
+from storage import is_unavailable
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+UNAUTHENTICATED_MESSAGE = "Authentication required: send `Authorization: Bearer <API key>`."
+
+
+class Refused(Exception):
+    """A request answered before its document is looked at."""
+
+    def __init__(self, status: int, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class GraphQLView(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = SharingHandler
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        )
+        self._services = services
+        self.shared_streams = SharedStreams()
+
+    @overload
+    async def run(
+        self, request: Request, context: Context = ..., root_value: None = ...
+    ) -> Response: ...
+
+    @overload
+    async def run(
+        self, request: WebSocket, context: Context = ..., root_value: None = ...
+    ) -> WebSocket: ...
+
+    async def run(
+        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Response | WebSocket:
+        if isinstance(request, WebSocket):
+            return await super().run(request, context, root_value)
+        media = GRAPHQL_RESPONSE if _accepts_graphql_response(request) else "application/json"
+        try:
+            response = await super().run(request, context, root_value)
+        except Refused as e:
+            return _error_response(e.status, e.code, e.message, media)
+        except HTTPException as e:
+            return _error_response(e.status_code, ErrorCode.BAD_REQUEST, e.reason, media)
+        answered = getattr(request.state, "graphql_answer", None)
+        if answered is not None:
+            response.status_code = _status(answered, media)
+            response.headers["content-type"] = media
+        return response
+
+    def decode_json(self, data: str | bytes) -> object:
+        return request_json.decode(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return self.decode_json(data)
+        except request_json.InvalidJson as e:
+            raise HTTPException(400, e.msg) from e
+
+    def encode_json(self, data: object) -> str | bytes:
+        if isinstance(data, dict) and (frame := encode_message(data)) is not None:
+            return frame
+        return super().encode_json(data)
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None = None
+    ) -> Context:
+        if isinstance(request, WebSocket):
+            # The key arrives later, in connection_init; see on_ws_connect.
+            return Context(services=self._services, request=request)
+        if self.should_render_graphql_ide(self.request_adapter_class(request)):
+            return Context(services=self._services, request=request, response=response)
+        account = await self._authenticate(request.headers.get("authorization"))
+        if account is None:
+            raise Refused(401, ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_MESSAGE)
+        return Context(services=self._services, account=account, request=request, response=response)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        params = context.connection_params
+        given = params.get("Authorization") or params.get("authorization")
+        if not isinstance(given, str):
+            raise ConnectionRejectionError({"message": UNAUTHENTICATED_MESSAGE})
+        bearer = given if given.lower().startswith("bearer ") else f"Bearer {given}"
+        try:
+            context.account = await self._authenticate(bearer)
+        except Refused as e:
+            raise ConnectionRejectionError({"message": e.message}) from e
+        if context.account is None:
+            raise ConnectionRejectionError({"message": UNAUTHENTICATED_MESSAGE})
+        acknowledged: UnsetType = UNSET
+        return acknowledged
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        answer = process_result(result)
+        if _never_executed(result):
+            # The spec's request error: no `data` entry at all.
+            cast(dict[str, object], answer).pop("data", None)
+        request.state.graphql_answer = answer
+        return answer
+
+    async def _authenticate(self, authorization: str | None) -> Account | None:
+        try:
+            return await self._services.accounts.authenticate(authorization)
+        except Exception as e:
+            if is_unavailable(e):
+                raise Refused(503, ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE) from e
+            raise
+
+
+def _never_executed(result: ExecutionResult) -> bool:
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or ())
+    )
+
+
+def _accepts_graphql_response(request: Request) -> bool:
+    for part in request.headers.get("accept", "").split(","):
+        media, _, parameters = part.partition(";")
+        if media.strip().lower() != GRAPHQL_RESPONSE:
+            continue
+        quality = dict(
+            p.strip().partition("=")[::2] for p in parameters.split(";") if "=" in p
+        ).get("q", "1")
+        try:
+            return float(quality) > 0
+        except ValueError:
+            return True
+    return False
+
+
+def _codes(answer: GraphQLHTTPResponse) -> list[object]:
+    errors = cast(dict[str, Any], answer).get("errors") or []
+    return [(e.get("extensions") or {}).get("code") for e in errors]
+
+
+def _status(answer: GraphQLHTTPResponse, media: str) -> int:
+    codes = _codes(answer)
+    executed = "data" in answer
+    if ErrorCode.SERVICE_UNAVAILABLE.value in codes and not cast(dict[str, Any], answer).get(
+        "data"
+    ):
+        return 503
+    if executed or media != GRAPHQL_RESPONSE:
+        return 200
+    if ErrorCode.INTERNAL_SERVER_ERROR.value in codes:
+        return 500
+    return 400
+
+
+def _error_response(status: int, code: ErrorCode, message: str, media: str) -> Response:
+    body = {"errors": [{"message": message, "extensions": {"code": code.value}}]}
+    return JSONResponse(body, status_code=status, media_type=media)
