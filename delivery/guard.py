@@ -1,7 +1,7 @@
 """Refuses callbacks to addresses that are not globally routable unless the operator allows them.
 
 The check runs where the connection is made: the HTTP client's network backend
-resolves the host once, vets every address, and connects to a vetted one.
+(`delivery.backend`) resolves the host once, vets every address, and connects to a vetted one.
 A check before sending and a second resolution by the client would let a name that answers a
 public address first and a private one next (DNS rebinding) reach the private one.
 """
@@ -11,14 +11,11 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
-
-import httpcore
+from collections.abc import Awaitable, Callable
 
 from delivery.embedded import embedded_ipv4
 
-__all__ = ["Address", "Blocked", "Guard", "GuardedBackend", "Network", "Resolver"]
+__all__ = ["Address", "Blocked", "Guard", "Network", "Resolver"]
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -91,39 +88,3 @@ class Guard:
                     "the operator has not allowed it (CALLBACKD_ALLOW_NETWORKS)"
                 )
         return addresses
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """Resolves through the guard and connects to the vetted address, never to the name, so
-    the address judged is the one connected to. TLS still names and verifies the host, which
-    httpcore passes on after the connection is made."""
-
-    def __init__(self, guard: Guard) -> None:
-        self._guard = guard
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            addresses = await self._guard.addresses(host, port)
-        except OSError as e:
-            raise httpcore.ConnectError(f"{host} does not resolve: {e}") from e
-        failure: Exception | None = None
-        for address in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    str(address), port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
-                failure = e
-        assert failure is not None
-        raise failure
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
