@@ -1,7 +1,8 @@
-"""The guarded transport is httpx's public transport over an httpcore pool whose network backend
-connects only where the guard allows: refused addresses are never connected to, allowed ones
-are reached over pooled connections, TLS is verified, and httpcore's errors come out as
-httpx's. Every server here is real, on loopback."""
+"""The client callbacks go out with has a transport of its own: httpx's public transport
+interface over an httpcore pool whose network backend connects only where the guard allows.
+Refused addresses are never connected to, allowed ones are reached over pooled connections,
+TLS is verified, and httpcore's errors come out as httpx's. Every server here is real, on
+loopback."""
 
 from __future__ import annotations
 
@@ -21,11 +22,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from delivery.guard import Blocked, Guard
-from delivery.transport import GuardedTransport
+from delivery.sender import new_client
 from tests.support.receiver import Receiver, free_port
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
-LIMITS = httpx.Limits(max_connections=4, max_keepalive_connections=4)
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -33,9 +33,7 @@ Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]
 
 @contextlib.asynccontextmanager
 async def client(guard: Guard, timeout: float = 5) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(
-        transport=GuardedTransport(guard, LIMITS), timeout=timeout
-    ) as running:
+    async with new_client(guard, timeout, connections=4) as running:
         yield running
 
 
