@@ -1,9 +1,9 @@
-"""Refuses callbacks to addresses inside the operator's network unless allowed.
+"""Refuses callbacks to addresses that are not globally routable unless the operator allows them.
 
-The check runs where the connection is made: the HTTP client's network backend resolves the
-host once, vets every address, and connects to a vetted one. A check before sending and a
-second resolution by the client would let a name that answers a public address first and a
-private one next (DNS rebinding) reach the private one.
+The check runs where the connection is made: the HTTP client's network backend
+(`delivery.backend`) resolves the host once, vets every address, and connects to a vetted one.
+A check before sending and a second resolution by the client would let a name that answers a
+public address first and a private one next (DNS rebinding) reach the private one.
 """
 
 from __future__ import annotations
@@ -11,33 +11,36 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable
 
-import httpcore
+from delivery.embedded import embedded_ipv4
+
+__all__ = ["Address", "Blocked", "Guard", "Network", "Resolver"]
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+# IANA allocates globally routable IPv6 unicast only from 2000::/3.
+_IPV6_GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")
+# Blocks the IANA special-purpose registries call not globally reachable that `is_global`
+# misses on Python releases older than 3.11.10 and 3.12.4, so every release judges alike.
+_NOT_GLOBAL: tuple[Network, ...] = (
+    ipaddress.IPv4Network("192.0.0.0/24"),
+    ipaddress.IPv6Network("3fff::/20"),
+)
 
 
 class Blocked(Exception):
     pass
 
 
-def _forbidden(address: Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-    )
-
-
-Resolver = Callable[[str, int], Awaitable[list[str]]]
+def _globally_routable(address: Address) -> bool:
+    if address.is_multicast or not address.is_global:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address not in _IPV6_GLOBAL_UNICAST:
+        return False
+    return not any(address in network for network in _NOT_GLOBAL)
 
 
 async def _resolve(host: str, port: int) -> list[str]:
@@ -50,11 +53,25 @@ class Guard:
         self._allowed = allowed
         self._resolve = resolve
 
-    def _allowed_address(self, address: Address) -> bool:
-        return any(address in net for net in self._allowed if net.version == address.version)
+    def _listed(self, address: Address) -> bool:
+        return any(address in network for network in self._allowed)
+
+    def _refused(self, address: Address) -> Address | None:
+        """What keeps a callback from `address`: the address itself, an IPv4 host it leads
+        to, or None when all of them may be reached."""
+        embedded = embedded_ipv4(address) if isinstance(address, ipaddress.IPv6Address) else None
+        if embedded is None:
+            return None if _globally_routable(address) or self._listed(address) else address
+        if not (embedded.public_prefix or self._listed(address)):
+            return address
+        for host in embedded.hosts:
+            refused = self._refused(host)
+            if refused is not None:
+                return refused
+        return None
 
     async def addresses(self, host: str, port: int) -> list[Address]:
-        """The addresses `host` resolves to; raises Blocked when any is forbidden, and
+        """The addresses `host` resolves to; raises Blocked when any is refused, and
         OSError when it does not resolve."""
         try:
             addresses: list[Address] = [ipaddress.ip_address(host)]
@@ -63,44 +80,11 @@ class Guard:
             answers = await self._resolve(host, port)
             addresses = [ipaddress.ip_address(a.partition("%")[0]) for a in answers]
         for address in addresses:
-            if _forbidden(address) and not self._allowed_address(address):
+            refused = self._refused(address)
+            if refused is not None:
+                via = "" if refused == address else f", which leads to {refused}"
                 raise Blocked(
-                    f"{host} resolves to {address}, a private or reserved address; "
+                    f"{host} resolves to {address}{via}, not globally routable; "
                     "the operator has not allowed it (CALLBACKD_ALLOW_NETWORKS)"
                 )
         return addresses
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network backend, connecting only to addresses the guard vetted. TLS still
-    names and verifies the host, which httpcore passes on after the connection is made."""
-
-    def __init__(self, guard: Guard) -> None:
-        self._guard = guard
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            addresses = await self._guard.addresses(host, port)
-        except OSError as e:
-            raise httpcore.ConnectError(f"{host} does not resolve: {e}") from e
-        failure: Exception | None = None
-        for address in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    str(address), port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
-                failure = e
-        assert failure is not None
-        raise failure
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)

@@ -6,11 +6,11 @@ import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
-import httpcore
 import httpx
 
-from delivery.guard import Blocked, Guard, GuardedBackend
+from delivery.guard import Blocked, Guard
 from delivery.render import Request
+from delivery.transport import GuardedTransport
 from domain.models import AttemptOutcome
 
 EXCERPT_CHARS = 1024
@@ -51,26 +51,11 @@ async def _read_bounded(response: httpx.Response) -> bytes:
     return bytes(data[:READ_LIMIT])
 
 
-class _GuardedTransport(httpx.AsyncHTTPTransport):
-    def __init__(self, guard: Guard, limits: httpx.Limits) -> None:
-        ssl_context = httpx.create_ssl_context(trust_env=False)
-        super().__init__(verify=ssl_context, limits=limits, trust_env=False)
-        # httpx has no parameter for httpcore's network backend; its pool is rebuilt with
-        # the same settings, the same TLS context, and the guarded backend.
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedBackend(guard),
-        )
-
-
 def new_client(guard: Guard, timeout: float, connections: int) -> httpx.AsyncClient:
     """The client every callback goes out with: connects only where `guard` allows."""
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     return httpx.AsyncClient(
-        transport=_GuardedTransport(guard, limits),
+        transport=GuardedTransport(guard, limits),
         timeout=httpx.Timeout(timeout),
         follow_redirects=False,
         trust_env=False,
