@@ -233,12 +233,17 @@ def _key(context: Context, operation: Operation[Context, None]) -> Key | None:
     return (context.account.id, operation.query, variables, operation.operation_name)
 
 
-class SharingHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws with subscriptions shared through the view's `SharedStreams`."""
+def sharing_handler(
+    streams: SharedStreams,
+) -> type[BaseGraphQLTransportWSHandler[Context, None]]:
+    """graphql-transport-ws with subscriptions shared through `streams`: a handler class of
+    the view's own, as the view takes a class rather than an instance."""
 
-    async def run_operation(self, operation: Operation[Context, None]) -> None:
-        streams: SharedStreams = self.view.shared_streams  # type: ignore[attr-defined]
-        if not await streams.follow(self, operation):
-            await super().run_operation(operation)
-            return
-        await operation.send_operation_message({"id": operation.id, "type": "complete"})
+    class SharingHandler(BaseGraphQLTransportWSHandler[Context, None]):
+        async def run_operation(self, operation: Operation[Context, None]) -> None:
+            if not await streams.follow(self, operation):
+                await super().run_operation(operation)
+                return
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+
+    return SharingHandler

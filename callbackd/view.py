@@ -22,7 +22,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from callbackd import request_json
-from callbackd.live import SharedStreams, SharingHandler, encode_message
+from callbackd.live import SharedStreams, encode_message, sharing_handler
 from domain.models import Account
 from graph.context import Context, Services
 from graph.errors import UNAVAILABLE_MESSAGE, ErrorCode
@@ -44,8 +44,6 @@ class Refused(Exception):
 
 
 class GraphQLView(GraphQL[Context, None]):
-    graphql_transport_ws_handler_class = SharingHandler
-
     def __init__(self, services: Services) -> None:
         super().__init__(
             schema,
@@ -54,6 +52,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self._services = services
         self.shared_streams = SharedStreams()
+        self.graphql_transport_ws_handler_class = sharing_handler(self.shared_streams)
 
     @overload
     async def run(
