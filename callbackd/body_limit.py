@@ -12,8 +12,9 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class _TooLarge(Exception):
-    pass
+class BodyTooLarge(Exception):
+    """Raised from `receive` once a body passes the limit; the middleware answers 413, so
+    applications must let it through."""
 
 
 class BodyLimit:
@@ -38,7 +39,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self._limit:
-                    raise _TooLarge
+                    raise BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -48,7 +49,7 @@ class BodyLimit:
 
         try:
             await self._app(scope, counting_receive, tracking_send)
-        except _TooLarge:
+        except BodyTooLarge:
             if started:
                 raise
             await self._refuse(send)

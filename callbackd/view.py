@@ -8,6 +8,7 @@ that never executed), others get `application/json` as before.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, cast, overload
 
 from cross_web import HTTPException
@@ -22,12 +23,15 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from callbackd import request_json
+from callbackd.body_limit import BodyTooLarge
 from callbackd.live import SharedStreams, encode_message, sharing_handler
 from domain.models import Account
 from graph.context import Context, Services
-from graph.errors import UNAVAILABLE_MESSAGE, ErrorCode
+from graph.errors import INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, ErrorCode
 from graph.schema import schema
 from storage import is_unavailable
+
+log = logging.getLogger("callbackd.graphql")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 UNAUTHENTICATED_MESSAGE = "Authentication required: send `Authorization: Bearer <API key>`."
@@ -76,6 +80,11 @@ class GraphQLView(GraphQL[Context, None]):
             return _error_response(e.status, e.code, e.message, media)
         except HTTPException as e:
             return _error_response(e.status_code, ErrorCode.BAD_REQUEST, e.reason, media)
+        except BodyTooLarge:
+            raise
+        except Exception:
+            log.exception("a request to /graphql failed outside GraphQL execution")
+            return _error_response(500, ErrorCode.INTERNAL_SERVER_ERROR, INTERNAL_MESSAGE, media)
         answered = getattr(request.state, "graphql_answer", None)
         if answered is not None:
             response.status_code = _status(answered, media)

@@ -170,3 +170,23 @@ async def test_a_streamed_body_over_the_limit_is_413(api: Api, key: str) -> None
 
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+
+
+async def test_a_failure_outside_execution_is_a_coded_500_not_a_bare_one(
+    api: Api, key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_: object) -> None:
+        raise RuntimeError("accounts table is on fire")
+
+    monkeypatch.setattr(api.runtime.services.accounts, "authenticate", broken)
+
+    response = await api.http.post(
+        "/graphql", json={"query": CHANNELS}, headers=_headers(key, None)
+    )
+
+    assert response.status_code == 500
+    assert response.json() == {
+        "errors": [
+            {"message": "Internal server error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}
+        ]
+    }
