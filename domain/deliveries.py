@@ -8,14 +8,12 @@ from typing import Any
 
 from catalog import get_channel
 from domain import clock, values
+from domain.bounds import EVENTS_MAX, IDEMPOTENCY_KEY_MAX
 from domain.errors import ErrorCode, UserError
 from domain.ids import sortable_id
 from domain.models import Account, Delivery, DeliveryStatus
 from domain.pagination import decode_cursor, page_size
 from storage import DeliveryFilter, Store
-
-MAX_BATCH = 1000
-MAX_IDEMPOTENCY_KEY = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +36,10 @@ class Deliveries:
         self, account: Account, events: Sequence[StatusEvent]
     ) -> tuple[list[Delivery | None], list[UserError]]:
         """Stores one delivery per event, or none at all when any event is at fault."""
-        if not 1 <= len(events) <= MAX_BATCH:
+        if not 1 <= len(events) <= EVENTS_MAX:
             return [], [
                 UserError(
-                    ("events",), f"Send 1 to {MAX_BATCH} events per call.", ErrorCode.TOO_MANY
+                    ("events",), f"Send 1 to {EVENTS_MAX} events per call.", ErrorCode.TOO_MANY
                 )
             ]
         wanted = list(dict.fromkeys(e.profile_id for e in events))
@@ -62,11 +60,11 @@ class Deliveries:
                 )
                 continue
             key = event.idempotency_key
-            if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+            if key is not None and not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX:
                 errors.append(
                     UserError(
                         (*where, "idempotencyKey"),
-                        f"Idempotency keys take 1 to {MAX_IDEMPOTENCY_KEY} characters.",
+                        f"Idempotency keys take 1 to {IDEMPOTENCY_KEY_MAX} characters.",
                         ErrorCode.INVALID_VALUE,
                     )
                 )

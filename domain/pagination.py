@@ -6,11 +6,11 @@ import base64
 import binascii
 from datetime import UTC, datetime
 
+from domain.bounds import PAGE_MAX
 from domain.errors import InvalidInput
 from storage import Keyset
 
 DEFAULT_PAGE = 20
-MAX_PAGE = 100
 
 
 def page_size(first: int | None) -> int:
@@ -18,7 +18,7 @@ def page_size(first: int | None) -> int:
         return DEFAULT_PAGE
     if first < 0:
         raise InvalidInput("`first` must not be negative")
-    return min(first, MAX_PAGE)
+    return min(first, PAGE_MAX)
 
 
 def encode_cursor(created_at: datetime, row_id: str) -> str:

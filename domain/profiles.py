@@ -9,8 +9,9 @@ from datetime import timedelta
 
 from catalog import CHANNELS, BodyFormat, Channel, ChannelKind, get_channel
 from domain import clock, validation
+from domain.bounds import SEARCH_MAX
 from domain.drafts import ProfileDraft, TemplateDraft
-from domain.errors import ErrorCode, UserError
+from domain.errors import ErrorCode, InvalidInput, UserError
 from domain.ids import uuid7
 from domain.models import Account, Encryption, Header, Profile, SigningSecret
 from domain.pagination import decode_cursor, page_size
@@ -134,6 +135,8 @@ class Profiles:
         channel: ChannelKind | None,
     ) -> tuple[list[Profile], bool]:
         """A page of profiles, newest first, and whether more follow."""
+        if search is not None and len(search) > SEARCH_MAX:
+            raise InvalidInput(f"`search` takes at most {SEARCH_MAX} characters")
         limit = page_size(first)
         where = ProfileFilter(search=search.strip() if search else None, channel=channel)
         rows = await self._store.list_profiles(account.id, where, decode_cursor(after), limit + 1)

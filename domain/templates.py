@@ -14,8 +14,6 @@ from typing import Any
 from catalog import Channel
 
 PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
-MAX_TEMPLATE_BYTES = 16_384
-MAX_TEMPLATE_DEPTH = 8
 
 Template = dict[str, Any]
 

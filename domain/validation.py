@@ -11,17 +11,26 @@ from urllib.parse import urlsplit
 
 from catalog import BodyFormat, Channel, HttpMethod
 from domain import templates
+from domain.bounds import (
+    ENDPOINT_MAX,
+    HEADER_NAME_MAX,
+    HEADER_VALUE_MAX,
+    HEADERS_MAX,
+    RESPONSE_MESSAGE_MAX,
+    SECRET_TEXT_MAX,
+    TEMPLATE_BYTES_MAX,
+    TEMPLATE_DEPTH_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+    VARIABLE_NAME_MAX,
+    VARIABLES_MAX,
+)
 from domain.drafts import EncryptionDraft, HeaderDraft, TemplateDraft
 from domain.errors import ErrorCode, UserError
 from domain.models import SecretEncoding
 
-TITLE = re.compile(r"^[A-Za-z0-9 _-]+$")
-TITLE_MIN, TITLE_MAX = 3, 100
-ENDPOINT_MAX = 2048
+TITLE = re.compile(r"[A-Za-z0-9 _-]+")
 HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-HEADERS_MAX = 30
-HEADER_VALUE_MAX = 4096
-RESPONSE_MESSAGE_MAX = 500
 # Headers the transport or the signature owns; a profile setting them would break delivery.
 RESERVED_HEADERS = frozenset(
     {
@@ -51,7 +60,7 @@ def title(value: str) -> list[UserError]:
         return _error(where, f"Title needs at least {TITLE_MIN} characters.", ErrorCode.TOO_SHORT)
     if len(text) > TITLE_MAX:
         return _error(where, f"Title takes at most {TITLE_MAX} characters.", ErrorCode.TOO_LONG)
-    if not TITLE.match(text):
+    if not TITLE.fullmatch(text):
         return _error(
             where,
             "Title may hold only letters, digits, spaces, hyphens and underscores.",
@@ -132,7 +141,13 @@ def headers(items: tuple[HeaderDraft, ...]) -> list[UserError]:
     for i, h in enumerate(items):
         where = ("headers", str(i))
         lowered = h.name.lower()
-        if not HEADER_NAME.match(h.name):
+        if len(h.name) > HEADER_NAME_MAX:
+            errors += _error(
+                (*where, "name"),
+                f"Header names take at most {HEADER_NAME_MAX} characters.",
+                ErrorCode.TOO_LONG,
+            )
+        elif not HEADER_NAME.match(h.name):
             errors += _error(
                 (*where, "name"),
                 f"Header name {h.name!r} is not a valid HTTP header name "
@@ -179,10 +194,20 @@ def template(
     channel: Channel, method: HttpMethod, fmt: BodyFormat, draft: TemplateDraft
 ) -> tuple[CheckedTemplate | None, list[UserError]]:
     """Resolves selected variables and an optional own template into one checked template."""
-    errors: list[UserError] = []
     selected = draft.variables or ()
+    if len(selected) > VARIABLES_MAX:
+        return None, _error(
+            ("variables",), f"Select at most {VARIABLES_MAX} variables.", ErrorCode.TOO_MANY
+        )
+    errors: list[UserError] = []
     for i, name in enumerate(selected):
-        if channel.variable(name) is None:
+        if len(name) > VARIABLE_NAME_MAX:
+            errors += _error(
+                ("variables", str(i)),
+                f"Variable names take at most {VARIABLE_NAME_MAX} characters.",
+                ErrorCode.TOO_LONG,
+            )
+        elif channel.variable(name) is None:
             errors += _error(
                 ("variables", str(i)),
                 f"Unknown {channel.kind.value} variable {name!r}; valid: {_valid_names(channel)}.",
@@ -219,22 +244,24 @@ def _own_template(
                 where, "bodyTemplate must be a non-empty JSON object.", ErrorCode.INVALID_TEMPLATE
             ),
         ]
-    if templates.size(given) > templates.MAX_TEMPLATE_BYTES:
+    # Depth first: measuring the size writes the template out, which a deep one would not
+    # survive.
+    if templates.depth(given) > TEMPLATE_DEPTH_MAX:
         return None, [
             *errors,
             *_error(
                 where,
-                f"bodyTemplate takes at most {templates.MAX_TEMPLATE_BYTES} bytes.",
-                ErrorCode.TOO_LONG,
+                f"bodyTemplate nests at most {TEMPLATE_DEPTH_MAX} levels.",
+                ErrorCode.INVALID_TEMPLATE,
             ),
         ]
-    if templates.depth(given) > templates.MAX_TEMPLATE_DEPTH:
+    if templates.size(given) > TEMPLATE_BYTES_MAX:
         return None, [
             *errors,
             *_error(
                 where,
-                f"bodyTemplate nests at most {templates.MAX_TEMPLATE_DEPTH} levels.",
-                ErrorCode.INVALID_TEMPLATE,
+                f"bodyTemplate takes at most {TEMPLATE_BYTES_MAX} bytes.",
+                ErrorCode.TOO_LONG,
             ),
         ]
     if (method is HttpMethod.GET or fmt is not BodyFormat.JSON) and not templates.is_flat(given):
@@ -285,6 +312,21 @@ def _decode(text: str, encoding: SecretEncoding) -> bytes | None:
 
 def encryption(draft: EncryptionDraft, variables: tuple[str, ...]) -> list[UserError]:
     errors: list[UserError] = []
+    for name, label, text in (("key", "Key", draft.key), ("iv", "IV", draft.iv)):
+        if len(text) > SECRET_TEXT_MAX:
+            errors += _error(
+                ("encryption", name),
+                f"{label} takes at most {SECRET_TEXT_MAX} characters as written.",
+                ErrorCode.TOO_LONG,
+            )
+    if len(draft.parameters) > VARIABLES_MAX:
+        errors += _error(
+            ("encryption", "parameters"),
+            f"Encrypt at most {VARIABLES_MAX} parameters.",
+            ErrorCode.TOO_MANY,
+        )
+    if errors:
+        return errors
     want = draft.algorithm.key_bytes
     key = _decode(draft.key, draft.key_encoding)
     if key is None:

@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from catalog import Channel, ValueType, Variable
+from domain.bounds import VALUE_TEXT_MAX, VALUES_MAX, VARIABLE_NAME_MAX
 from domain.errors import ErrorCode, UserError
 
-MAX_TEXT = 2000
 _INTEGER = re.compile(r"^[+-]?\d+$")
+# Longer values are left out of messages rather than repeated back whole.
+_SHOWN_MAX = 100
 
 
 class _Bad(ValueError):
@@ -68,8 +70,8 @@ def _text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise _Bad("text")
     text = value if isinstance(value, str) else str(value)
-    if len(text) > MAX_TEXT:
-        raise _Bad(f"text of at most {MAX_TEXT} characters")
+    if len(text) > VALUE_TEXT_MAX:
+        raise _Bad(f"text of at most {VALUE_TEXT_MAX} characters")
     return text
 
 
@@ -100,14 +102,32 @@ def canonical(variable: Variable, value: Any) -> Any:
             return _text(value)
 
 
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN_MAX else f"a value of {len(text)} characters"
+
+
 def check(
     channel: Channel, values: Any, where: tuple[str, ...]
 ) -> tuple[dict[str, Any] | None, list[UserError]]:
     if not isinstance(values, dict):
         return None, [UserError(where, "values must be a JSON object.", ErrorCode.INVALID_VALUE)]
+    if len(values) > VALUES_MAX:
+        return None, [
+            UserError(where, f"values holds at most {VALUES_MAX} variables.", ErrorCode.TOO_MANY)
+        ]
     clean: dict[str, Any] = {}
     errors: list[UserError] = []
     for name, value in values.items():
+        if len(name) > VARIABLE_NAME_MAX:
+            errors.append(
+                UserError(
+                    (*where, name),
+                    f"Variable names take at most {VARIABLE_NAME_MAX} characters.",
+                    ErrorCode.TOO_LONG,
+                )
+            )
+            continue
         variable = channel.variable(name)
         if variable is None:
             errors.append(
@@ -126,7 +146,7 @@ def check(
             errors.append(
                 UserError(
                     (*where, name),
-                    f"{name} must be {exc}; got {value!r}.",
+                    f"{name} must be {exc}; got {_shown(value)}.",
                     ErrorCode.INVALID_VALUE,
                 )
             )
