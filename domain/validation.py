@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from catalog import BodyFormat, Channel, HttpMethod
-from domain import templates
+from domain import http_fields, templates
 from domain.bounds import (
     ENDPOINT_MAX,
     HEADER_NAME_MAX,
@@ -30,7 +30,6 @@ from domain.errors import ErrorCode, UserError
 from domain.models import SecretEncoding
 
 TITLE = re.compile(r"[A-Za-z0-9 _-]+")
-HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 # Headers the transport or the signature owns; a profile setting them would break delivery.
 RESERVED_HEADERS = frozenset(
     {
@@ -147,11 +146,11 @@ def headers(items: tuple[HeaderDraft, ...]) -> list[UserError]:
                 f"Header names take at most {HEADER_NAME_MAX} characters.",
                 ErrorCode.TOO_LONG,
             )
-        elif not HEADER_NAME.match(h.name):
+        elif not http_fields.is_name(h.name):
             errors += _error(
                 (*where, "name"),
                 f"Header name {h.name!r} is not a valid HTTP header name "
-                "(letters, digits and !#$%&'*+-.^_`|~ only).",
+                f"({http_fields.NAME_RULE}).",
                 ErrorCode.INVALID_HEADER,
             )
         elif lowered in RESERVED_HEADERS:
@@ -165,17 +164,19 @@ def headers(items: tuple[HeaderDraft, ...]) -> list[UserError]:
                 (*where, "name"), f"Header {h.name} is given twice.", ErrorCode.INVALID_HEADER
             )
         seen.add(lowered)
-        if any(c in h.value for c in "\r\n\0"):
-            errors += _error(
-                (*where, "value"),
-                f"Header {h.name} value must not contain CR, LF or NUL characters.",
-                ErrorCode.INVALID_HEADER,
-            )
-        elif len(h.value) > HEADER_VALUE_MAX:
+        if len(h.value) > HEADER_VALUE_MAX:
             errors += _error(
                 (*where, "value"),
                 f"Header values take at most {HEADER_VALUE_MAX} characters.",
                 ErrorCode.TOO_LONG,
+            )
+        elif not http_fields.is_value(h.value):
+            # The value itself is not repeated: it may be a secret.
+            named = h.name if http_fields.is_name(h.name) else f"number {i + 1}"
+            errors += _error(
+                (*where, "value"),
+                f"Header {named} value may hold {http_fields.VALUE_RULE}.",
+                ErrorCode.INVALID_HEADER,
             )
     return errors
 

@@ -13,7 +13,10 @@ from domain.models import EncryptionAlgorithm, SecretEncoding
 @strawberry.input(description="A header to send with every callback.")
 class HeaderInput:
     name: str = strawberry.field(description="Header name (an HTTP token).")
-    value: str = strawberry.field(description="Header value; no CR or LF.")
+    value: str = strawberry.field(
+        description="Header value: visible ASCII, with spaces or tabs only between characters "
+        "(RFC 9110)."
+    )
     secret: bool | None = strawberry.field(
         default=False,
         description="Make the value write-only: stored encrypted, masked in every answer.",
