@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from catalog import Channel
+from domain import numbers
 
 PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 
@@ -22,15 +23,27 @@ def generate(variables: tuple[str, ...]) -> Template:
     return {name: f"<{name}>" for name in variables}
 
 
+def _children(node: dict[str, Any] | list[Any]) -> Iterator[Any]:
+    return iter(node.values() if isinstance(node, dict) else node)
+
+
+# The walks below keep their own stack rather than recursing: a template arrives as any JSON
+# a caller sends, and is measured before its depth is known to be small.
+def _leaves(node: Any) -> Iterator[Any]:
+    """Every value that is not an object or a list, in document order."""
+    stack = [iter((node,))]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, dict | list):
+                stack.append(_children(item))
+                break
+            yield item
+        else:
+            stack.pop()
+
+
 def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _strings(item)
+    return (leaf for leaf in _leaves(node) if isinstance(leaf, str))
 
 
 def placeholders(template: Template) -> list[str]:
@@ -43,11 +56,22 @@ def placeholders(template: Template) -> list[str]:
 
 
 def depth(node: Any) -> int:
-    if isinstance(node, dict):
-        return 1 + max((depth(v) for v in node.values()), default=0)
-    if isinstance(node, list):
-        return 1 + max((depth(v) for v in node), default=0)
-    return 0
+    deepest = 0
+    stack = [iter((node,))]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, dict | list):
+                stack.append(_children(item))
+                deepest = max(deepest, len(stack) - 1)
+                break
+        else:
+            stack.pop()
+    return deepest
+
+
+def unstorable_number(template: Template) -> int | float | None:
+    """The first number in the template that the store cannot hold, if any."""
+    return next((leaf for leaf in _leaves(template) if not numbers.storable(leaf)), None)
 
 
 def is_flat(template: Template) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from catalog import BodyFormat, Channel, HttpMethod
-from domain import http_fields, templates
+from domain import http_fields, numbers, templates
 from domain.bounds import (
     ENDPOINT_MAX,
     HEADER_NAME_MAX,
@@ -263,6 +263,15 @@ def _own_template(
                 where,
                 f"bodyTemplate takes at most {TEMPLATE_BYTES_MAX} bytes.",
                 ErrorCode.TOO_LONG,
+            ),
+        ]
+    if templates.unstorable_number(given) is not None:
+        return None, [
+            *errors,
+            *_error(
+                where,
+                f"bodyTemplate numbers must each be {numbers.RANGE}.",
+                ErrorCode.INVALID_VALUE,
             ),
         ]
     if (method is HttpMethod.GET or fmt is not BodyFormat.JSON) and not templates.is_flat(given):

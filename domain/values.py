@@ -8,10 +8,18 @@ from datetime import datetime
 from typing import Any
 
 from catalog import Channel, ValueType, Variable
-from domain.bounds import VALUE_TEXT_MAX, VALUES_MAX, VARIABLE_NAME_MAX
+from domain import numbers
+from domain.bounds import (
+    INTEGER_MAX,
+    INTEGER_MIN,
+    VALUE_TEXT_MAX,
+    VALUES_MAX,
+    VARIABLE_NAME_MAX,
+)
 from domain.errors import ErrorCode, UserError
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER_RANGE = f"an integer from {INTEGER_MIN} to {INTEGER_MAX}"
 # Longer values are left out of messages rather than repeated back whole.
 _SHOWN_MAX = 100
 
@@ -20,31 +28,42 @@ class _Bad(ValueError):
     pass
 
 
+def _in_range(value: int) -> int:
+    if not INTEGER_MIN <= value <= INTEGER_MAX:
+        raise _Bad(_INTEGER_RANGE)
+    return value
+
+
 def _integer(value: Any) -> int:
     if isinstance(value, bool):
         raise _Bad("an integer")
     if isinstance(value, int):
-        return value
+        return _in_range(value)
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and _INTEGER.match(value.strip()):
-        return int(value.strip())
+        return _in_range(int(value))
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        return _in_range(int(value.strip()))
     raise _Bad("an integer")
 
 
 def _number(value: Any) -> int | float:
     if isinstance(value, bool):
         raise _Bad("a number")
-    if isinstance(value, int | float) and math.isfinite(value):
+    if isinstance(value, int):
+        return _in_range(value)
+    if isinstance(value, float) and math.isfinite(value):
         return value
     if isinstance(value, str):
+        text = value.strip()
+        if _INTEGER.fullmatch(text):
+            return _in_range(int(text))
         try:
-            parsed = float(value.strip())
+            parsed = float(text)
         except ValueError:
             raise _Bad("a number") from None
         if math.isfinite(parsed):
-            return int(parsed) if _INTEGER.match(value.strip()) else parsed
-    raise _Bad("a number")
+            return parsed
+    raise _Bad(numbers.RANGE)
 
 
 def _boolean(value: Any) -> int:
@@ -87,6 +106,8 @@ def _enum(variable: Variable, value: Any) -> str:
 def canonical(variable: Variable, value: Any) -> Any:
     if value is None:
         return None
+    if not numbers.storable(value):
+        raise _Bad(numbers.RANGE)
     match variable.type:
         case ValueType.INTEGER:
             return _integer(value)

@@ -9,11 +9,31 @@ import pytest
 
 from tests.support.api import Api, running_api, settings
 from tests.support.receiver import Receiver, running_receiver
+from tests.support.server import TEST_SECRET_KEY
 
 
 @pytest.fixture
 async def api() -> AsyncIterator[Api]:
     async with running_api(settings()) as running:
+        yield running
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("memory", id="memory"),
+        pytest.param("mongo", id="mongo", marks=pytest.mark.mongo),
+    ]
+)
+async def api_on_each_store(request: pytest.FixtureRequest) -> AsyncIterator[Api]:
+    """The server in process on the embedded store, then on MongoDB."""
+    overrides: dict[str, str] = {}
+    if request.param == "mongo":
+        overrides = {
+            "MONGODB_URL": request.getfixturevalue("mongodb_url"),
+            "CALLBACKD_DATABASE": request.getfixturevalue("mongo_database"),
+            "CALLBACKD_SECRET_KEY": TEST_SECRET_KEY,
+        }
+    async with running_api(settings(**overrides)) as running:
         yield running
 
 
