@@ -26,6 +26,7 @@ from graph.profile_payloads import (
     EditCallbackProfileVariablesPayload,
 )
 from graph.profile_types import CallbackProfile, CallbackProfileConnection
+from graph.unicode_input import UnicodeVariables
 from resolvers import catalog, deliveries, node, profiles
 from resolvers.auth import AUTHENTICATED
 
@@ -134,6 +135,6 @@ schema = Schema(
     mutation=Mutation,
     subscription=Subscription,
     types=[CallbackProfile, Delivery, DeliveryAttempt],
-    extensions=extensions(),
+    extensions=[*extensions(), UnicodeVariables],
     execution_context_class=ExecutionContext,
 )
