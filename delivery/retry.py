@@ -23,6 +23,9 @@ class RetryPolicy:
             AttemptOutcome.TIMEOUT,
             AttemptOutcome.CONNECTION_ERROR,
             AttemptOutcome.UNEXPECTED_RESPONSE,
+            # The cause may pass (the secret key that sealed a header restored, the template
+            # edited); the attempt limit still ends the delivery if it does not.
+            AttemptOutcome.INVALID_REQUEST,
         ):
             return True
         if outcome is AttemptOutcome.HTTP_ERROR and status_code is not None:

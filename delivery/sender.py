@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -12,6 +13,8 @@ from delivery.guard import Blocked, Guard
 from delivery.render import Request
 from delivery.transport import GuardedTransport
 from domain.models import AttemptOutcome
+
+log = logging.getLogger("callbackd.delivery")
 
 EXCERPT_CHARS = 1024
 # Enough to find a response message in a chatbot answer, small enough for any answer.
@@ -93,8 +96,27 @@ class Sender:
             return done(AttemptOutcome.BLOCKED, str(exc))
         except httpx.TimeoutException:
             return done(AttemptOutcome.TIMEOUT, f"no answer within {self._timeout:g} s")
+        except (
+            httpx.InvalidURL,
+            httpx.UnsupportedProtocol,
+            httpx.LocalProtocolError,
+            UnicodeError,
+        ) as exc:
+            # Said in words of our own: these errors may quote a header value, maybe a secret.
+            return done(
+                AttemptOutcome.INVALID_REQUEST,
+                f"the request is not valid HTTP ({type(exc).__name__})",
+            )
         except (httpx.TransportError, OSError) as exc:
             return done(AttemptOutcome.CONNECTION_ERROR, str(exc) or type(exc).__name__)
+        except Exception as exc:
+            # Anything else is a fault of ours; recorded all the same, so no delivery can
+            # crash its worker over and over.
+            log.exception("sending a callback failed unexpectedly")
+            return done(
+                AttemptOutcome.INVALID_REQUEST,
+                f"the request could not be sent ({type(exc).__name__})",
+            )
         text = raw.decode(errors="replace")
         excerpt = text[:EXCERPT_CHARS]
         status = response.status_code

@@ -112,6 +112,8 @@ class AttemptOutcome(Enum):
     TIMEOUT = "TIMEOUT"
     CONNECTION_ERROR = "CONNECTION_ERROR"
     BLOCKED = "BLOCKED"
+    INVALID_REQUEST = "INVALID_REQUEST"
+    """The profile and values made no request that can be sent, so none went out."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,10 @@ AttemptOutcomeEnum = strawberry.enum(
     AttemptOutcome,
     name="AttemptOutcome",
     description="How an attempt ended. UNEXPECTED_RESPONSE: a 2xx answer without the profile's "
-    "response message; BLOCKED: the endpoint resolves to an address the server may not reach.",
+    "response message; BLOCKED: the endpoint resolves to an address the server may not reach; "
+    "INVALID_REQUEST: the profile and values made no request that can be sent (a header that "
+    "is not valid HTTP, a template that cannot be filled, a key that no longer opens), so "
+    "nothing was sent; retried like a connection error.",
 )
 UserErrorCodeEnum = strawberry.enum(
     ErrorCode,
