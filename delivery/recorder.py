@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from delivery.render import render
+from delivery.render import Unrenderable, render
 from delivery.sender import Result, Sender
 from domain import clock
 from domain.ids import sortable_id
-from domain.models import Attempt, AttemptTrigger, Profile
+from domain.models import Attempt, AttemptOutcome, AttemptTrigger, Profile, SentRequest
 from domain.secretbox import SecretBox
 from storage import Store
+
+log = logging.getLogger("callbackd.delivery")
 
 
 class Recorder:
@@ -32,8 +36,17 @@ class Recorder:
     ) -> tuple[Attempt, Result]:
         started_at = clock.now()
         message_id = delivery_id or f"test_{uuid.uuid4().hex}"
-        request = render(profile, values, self._box, message_id)
-        result = await self._sender.send(request, profile.response_message)
+        started = time.perf_counter()
+        try:
+            request = render(profile, values, self._box, message_id)
+        except Unrenderable as exc:
+            log.warning("profile %s: no request to send: %s", profile.id, exc)
+            recorded = SentRequest(profile.http_method.value, profile.endpoint, (), None)
+            elapsed = round((time.perf_counter() - started) * 1000, 3)
+            result = Result(AttemptOutcome.INVALID_REQUEST, None, None, elapsed, str(exc), None)
+        else:
+            recorded = request.recorded
+            result = await self._sender.send(request, profile.response_message)
         attempt = Attempt(
             id=sortable_id("att"),
             account_id=profile.account_id,
@@ -43,7 +56,7 @@ class Recorder:
             number=number,
             trigger=trigger,
             outcome=result.outcome,
-            request=request.recorded,
+            request=recorded,
             status_code=result.status_code,
             response_body=result.response_body,
             duration_ms=result.duration_ms,
