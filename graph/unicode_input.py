@@ -16,7 +16,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-CODE = "BAD_USER_INPUT"
+from graph.errors import ErrorCode
 
 
 def _is_unicode(text: str) -> bool:
@@ -58,6 +58,6 @@ class UnicodeVariables(SchemaExtension):
             raise GraphQLError(
                 f"Variable {path} is not valid Unicode text: it holds half of a UTF-16 "
                 "surrogate pair. Send whole characters, in UTF-8 or as \\u escapes of pairs.",
-                extensions={"code": CODE},
+                extensions={"code": ErrorCode.BAD_USER_INPUT.value},
             )
         yield

@@ -1,6 +1,7 @@
 """A string that is not valid Unicode (half of a UTF-16 surrogate pair, which JSON can
 escape) is refused in any argument before a resolver runs: one top-level error naming the
-variable, with code BAD_USER_INPUT, and nothing written, on either store."""
+variable, with code BAD_USER_INPUT, a request error (400, no data) for clients accepting
+application/graphql-response+json, and nothing written, on either store."""
 
 from __future__ import annotations
 
@@ -165,15 +166,21 @@ CASES = [
 ]
 
 
-async def post(api: Api, key: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+async def post(
+    api: Api, key: str, query: str, variables: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
     # json.dumps writes a lone surrogate as the escape `\ud800`, as a hostile client would.
     response = await api.http.post(
         "/graphql",
         content=json.dumps({"query": query, "variables": variables}),
-        headers={"authorization": f"Bearer {key}", "content-type": "application/json"},
+        headers={
+            "authorization": f"Bearer {key}",
+            "content-type": "application/json",
+            "accept": "application/graphql-response+json",
+        },
     )
     body: dict[str, Any] = response.json()
-    return body
+    return response.status_code, body
 
 
 @pytest.mark.parametrize(("query", "variables", "path"), CASES)
@@ -183,10 +190,10 @@ async def test_lone_surrogate_in_any_argument_is_a_bad_user_input_error(
     api = api_on_each_store
     key = await api.account()
 
-    body = await post(api, key, query, variables)
+    status, body = await post(api, key, query, variables)
 
+    assert status == 400
     assert body == {
-        "data": None,
         "errors": [
             {
                 "message": f"Variable {path} is not valid Unicode text: it holds half of a "
@@ -204,6 +211,9 @@ async def test_a_whole_surrogate_pair_is_text_like_any_other(api_on_each_store: 
     api = api_on_each_store
     key = await api.account()
 
-    body = await post(api, key, CREATE, {"input": profile_input(responseMessage="ok \ud83d\ude00")})
+    status, body = await post(
+        api, key, CREATE, {"input": profile_input(responseMessage="ok \ud83d\ude00")}
+    )
 
+    assert status == 200
     assert body["data"]["createCallbackProfile"]["userErrors"] == []
