@@ -250,7 +250,9 @@ async def test_search_past_its_bound_is_refused(api: Api, key: str) -> None:
     body = await api.raw(SEARCH, {"s": "s" * 101}, key)
 
     assert body["data"] is None
-    assert [e["message"] for e in body["errors"]] == ["`search` takes at most 100 characters"]
+    assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
+        ("`search` takes at most 100 characters", "BAD_USER_INPUT")
+    ]
 
 
 async def test_search_at_its_bound_is_taken(api: Api, key: str) -> None:
