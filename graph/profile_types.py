@@ -11,8 +11,9 @@ from strawberry.scalars import JSON
 
 from catalog import BodyFormat, HttpMethod
 from domain import templates
-from domain.models import DeliveryStatus, EncryptionAlgorithm
+from domain.models import EncryptionAlgorithm
 from domain.models import Profile as ProfileData
+from graph.arguments import After, First, StatusFilter
 from graph.catalog_types import (
     Channel,
     DynamicVariable,
@@ -133,9 +134,9 @@ class CallbackProfile(Node):
     async def deliveries(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        status: DeliveryStatus | None = None,
+        first: First = None,
+        after: After = None,
+        status: StatusFilter = None,
     ) -> Deliveries:
         from resolvers.deliveries import delivery_connection
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import strawberry
+
 from catalog import CHANNELS, ChannelKind
 from graph.catalog_types import Channel, channel_view
 
@@ -10,5 +14,7 @@ def channels() -> list[Channel]:
     return [channel_view(kind) for kind in CHANNELS]
 
 
-def channel(kind: ChannelKind) -> Channel | None:
+def channel(
+    kind: Annotated[ChannelKind, strawberry.argument(description="The channel to describe.")],
+) -> Channel | None:
     return channel_view(kind) if kind in CHANNELS else None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
-from catalog import ChannelKind
 from domain.models import DeliveryStatus
 from domain.pagination import encode_cursor
+from graph.arguments import After, ChannelFilter, First, StatusFilter
 from graph.common import PageInfo, UserError
 from graph.context import Info
 from graph.delivery_io import (
@@ -21,8 +22,16 @@ from graph.delivery_io import (
 from graph.delivery_types import Delivery, DeliveryAttempt, DeliveryConnection, DeliveryEdge
 from graph.profile_inputs import CreateCallbackProfileInput
 
+ProfileFilter = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(description="Only those of this callback profile; all when omitted."),
+]
 
-async def delivery(info: Info, id: strawberry.ID) -> Delivery | None:
+
+async def delivery(
+    info: Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="Id of the delivery.")],
+) -> Delivery | None:
     ctx = info.context
     found = await ctx.services.deliveries.get(ctx.caller, id)
     return Delivery.of(found) if found else None
@@ -55,16 +64,23 @@ async def delivery_connection(
 
 async def deliveries(
     info: Info,
-    first: int | None = None,
-    after: str | None = None,
-    profile_id: strawberry.ID | None = None,
-    status: DeliveryStatus | None = None,
+    first: First = None,
+    after: After = None,
+    profile_id: ProfileFilter = None,
+    status: StatusFilter = None,
 ) -> DeliveryConnection:
     return await delivery_connection(info, first, after, profile_id, status)
 
 
 async def publish_status_events(
-    info: Info, events: list[StatusEventInput]
+    info: Info,
+    events: Annotated[
+        list[StatusEventInput],
+        strawberry.argument(
+            description="1 to 1,000 reports, each queued as one delivery; when any is wrong, "
+            "none is queued."
+        ),
+    ],
 ) -> PublishStatusEventsPayload:
     ctx = info.context
     stored, errors = await ctx.services.deliveries.publish(ctx.caller, [e.event() for e in events])
@@ -74,7 +90,12 @@ async def publish_status_events(
     )
 
 
-async def retry_delivery(info: Info, id: strawberry.ID) -> RetryDeliveryPayload:
+async def retry_delivery(
+    info: Info,
+    id: Annotated[
+        strawberry.ID, strawberry.argument(description="Id of a delivery in status FAILED.")
+    ],
+) -> RetryDeliveryPayload:
     ctx = info.context
     requeued, errors = await ctx.services.deliveries.retry(ctx.caller, id)
     return RetryDeliveryPayload(
@@ -85,8 +106,16 @@ async def retry_delivery(info: Info, id: strawberry.ID) -> RetryDeliveryPayload:
 
 async def test_callback_profile(
     info: Info,
-    id: strawberry.ID | None = None,
-    draft: CreateCallbackProfileInput | None = None,
+    id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(description="Id of a saved profile to test; or give `draft`."),
+    ] = None,
+    draft: Annotated[
+        CreateCallbackProfileInput | None,
+        strawberry.argument(
+            description="An unsaved profile to test, nothing stored; or give `id`."
+        ),
+    ] = None,
 ) -> TestCallbackProfilePayload:
     ctx = info.context
     attempt, errors = await ctx.services.tester.test(
@@ -98,7 +127,10 @@ async def test_callback_profile(
     )
 
 
-async def rotate_signing_secret(info: Info, id: strawberry.ID) -> RotateSigningSecretPayload:
+async def rotate_signing_secret(
+    info: Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="Id of the callback profile.")],
+) -> RotateSigningSecretPayload:
     ctx = info.context
     secret, errors = await ctx.services.profiles.rotate_signing_secret(ctx.caller, id)
     return RotateSigningSecretPayload(signing_secret=secret, user_errors=UserError.all(errors))
@@ -106,8 +138,8 @@ async def rotate_signing_secret(info: Info, id: strawberry.ID) -> RotateSigningS
 
 async def delivery_attempts(
     info: Info,
-    profile_id: strawberry.ID | None = None,
-    channel: ChannelKind | None = None,
+    profile_id: ProfileFilter = None,
+    channel: ChannelFilter = None,
 ) -> AsyncGenerator[DeliveryAttempt, None]:
     ctx = info.context
     async for attempt in ctx.services.hub.subscribe(ctx.caller.id, profile_id, channel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.common import Node
@@ -10,7 +12,13 @@ from graph.delivery_types import Delivery
 from graph.profile_types import CallbackProfile
 
 
-async def node(info: Info, id: strawberry.ID) -> Node | None:
+async def node(
+    info: Info,
+    id: Annotated[
+        strawberry.ID,
+        strawberry.argument(description="Id of a callback profile or a delivery."),
+    ],
+) -> Node | None:
     ctx = info.context
     if id.startswith("dlv_"):
         found = await ctx.services.deliveries.get(ctx.caller, id)

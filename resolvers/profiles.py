@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from catalog import ChannelKind
 from domain.pagination import encode_cursor
+from graph.arguments import After, ChannelFilter, First
 from graph.common import PageInfo, UserError
 from graph.context import Info
 from graph.profile_inputs import CreateCallbackProfileInput, EditCallbackProfileVariablesInput
@@ -16,8 +18,10 @@ from graph.profile_payloads import (
 )
 from graph.profile_types import CallbackProfile, CallbackProfileConnection, CallbackProfileEdge
 
+ProfileId = Annotated[strawberry.ID, strawberry.argument(description="Id of the callback profile.")]
 
-async def callback_profile(info: Info, id: strawberry.ID) -> CallbackProfile | None:
+
+async def callback_profile(info: Info, id: ProfileId) -> CallbackProfile | None:
     ctx = info.context
     found = await ctx.services.profiles.get(ctx.caller, id)
     return CallbackProfile.of(found) if found else None
@@ -25,10 +29,16 @@ async def callback_profile(info: Info, id: strawberry.ID) -> CallbackProfile | N
 
 async def callback_profiles(
     info: Info,
-    first: int | None = None,
-    after: str | None = None,
-    search: str | None = None,
-    channel: ChannelKind | None = None,
+    first: First = None,
+    after: After = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Only profiles whose title contains this text, in any case; all when "
+            "omitted."
+        ),
+    ] = None,
+    channel: ChannelFilter = None,
 ) -> CallbackProfileConnection:
     ctx = info.context
     rows, has_next = await ctx.services.profiles.page(ctx.caller, first, after, search, channel)
@@ -48,7 +58,10 @@ async def callback_profiles(
 
 
 async def create_callback_profile(
-    info: Info, input: CreateCallbackProfileInput
+    info: Info,
+    input: Annotated[
+        CreateCallbackProfileInput, strawberry.argument(description="The profile to create.")
+    ],
 ) -> CreateCallbackProfilePayload:
     ctx = info.context
     created = await ctx.services.profiles.create(ctx.caller, input.draft())
@@ -60,7 +73,12 @@ async def create_callback_profile(
 
 
 async def edit_callback_profile_variables(
-    info: Info, id: strawberry.ID, input: EditCallbackProfileVariablesInput
+    info: Info,
+    id: ProfileId,
+    input: Annotated[
+        EditCallbackProfileVariablesInput,
+        strawberry.argument(description="The new variables or own template."),
+    ],
 ) -> EditCallbackProfileVariablesPayload:
     ctx = info.context
     profile, errors = await ctx.services.profiles.edit_variables(ctx.caller, id, input.draft())
@@ -70,7 +88,7 @@ async def edit_callback_profile_variables(
     )
 
 
-async def delete_callback_profile(info: Info, id: strawberry.ID) -> DeleteCallbackProfilePayload:
+async def delete_callback_profile(info: Info, id: ProfileId) -> DeleteCallbackProfilePayload:
     ctx = info.context
     errors = await ctx.services.profiles.delete(ctx.caller, id)
     return DeleteCallbackProfilePayload(

@@ -1,0 +1,32 @@
+"""Arguments several fields take, each described once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from catalog import ChannelKind
+from domain.models import DeliveryStatus
+
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Rows in the page: 20 when omitted, at most 100, not negative."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Start after this row: an edge's `cursor` or `pageInfo.endCursor` of the "
+        "page before; omit for the first page."
+    ),
+]
+StatusFilter = Annotated[
+    DeliveryStatus | None,
+    strawberry.argument(description="Only deliveries in this status; all when omitted."),
+]
+ChannelFilter = Annotated[
+    ChannelKind | None,
+    strawberry.argument(description="Only those of this channel; all when omitted."),
+]
