@@ -8,6 +8,17 @@ attribute as Strawberry's basic resolver does; a leaf serialises it with its typ
 `serialize`, an object executes its selection on it directly. Any other field, and any
 value that is null, does not serialise, or fails inside, takes graphql-core's way (again,
 from the start), so answers, errors and their paths are exactly graphql-core's.
+
+graphql-core documents only how to pass an executor class, not the methods it executes
+fields with, and no public hook of graphql-core or Strawberry skips the per-field work. So
+this module, and only this one, relies on more than their public API; pyproject.toml pins
+both to the minor line it was written for, and tests/api/test_executor_seams.py fails when
+any of these changes shape:
+- Strawberry's default executor class, extended here (Strawberry does not export it);
+- graphql-core's `Executor.execute_fields`, overridden, and `Executor.collect_subfields`,
+  called, with their parameters, and the `grouped_field_set` and `new_defer_usages` of the
+  `CollectedFields` the latter answers;
+- the key under which Strawberry keeps a field's definition in the field's `extensions`.
 """
 
 from __future__ import annotations
@@ -29,7 +40,9 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
+from strawberry.resolvers import is_default_resolver
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 _NO_SHORTCUT: Any = object()
@@ -56,13 +69,14 @@ def _shortcut(field: GraphQLField) -> _Leaf | _Child | None:
     """The shortcut for a field without arguments that Strawberry resolves by reading an
     attribute (no resolver function, no permissions, no extensions) and whose type is a leaf,
     an object or a list of objects, not an abstract type."""
-    definition = field.extensions.get("strawberry-definition")
+    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if (
         field.args
         or not isinstance(definition, StrawberryField)
         or not definition.is_basic_field
         or definition.default_resolver is not getattr
-        or not getattr(field.resolve, "_is_default", False)
+        or field.resolve is None
+        or not is_default_resolver(field.resolve)
     ):
         return None
     read = attrgetter(definition.python_name)
@@ -172,8 +186,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             value = child.read(source)
             if value is None:
                 return None if child.nullable else _NO_SHORTCUT
-            grouped, defers, _ = self.collect_subfields(child.type, field_details_list)
-            if defers or not self._plain(child.type, grouped):
+            grouped = self._plain_subfields(child.type, field_details_list)
+            if grouped is None:
                 return _NO_SHORTCUT
             field_path = Path(path, response_name, parent_type.name)
             if child.items_nullable is None:
@@ -203,6 +217,16 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             raise TypeError(f"not a {object_type.name}")
         return cast(dict[str, Any], self.execute_fields(object_type, value, path, grouped, None))
 
+    def _plain_subfields(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> GroupedFieldSet | None:
+        """The selection on an object field, when it defers nothing and is plain."""
+        collected = self.collect_subfields(object_type, field_details_list)
+        if collected.new_defer_usages:
+            return None
+        grouped = collected.grouped_field_set
+        return grouped if self._plain(object_type, grouped) else None
+
     def _plain(self, object_type: GraphQLObjectType, grouped: GroupedFieldSet) -> bool:
         """Whether every field of a selection, nested ones too, has a shortcut: executing it
         then reads attributes only, never starts anything awaitable, so an error inside can
@@ -217,8 +241,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if shortcut is None:
                 plain = False
             elif isinstance(shortcut, _Child):
-                sub, defers, _ = self.collect_subfields(shortcut.type, field_details_list)
-                plain = not defers and self._plain(shortcut.type, sub)
+                plain = self._plain_subfields(shortcut.type, field_details_list) is not None
             if not plain:
                 break
         # Kept with the selection, so that its id is not reused while this request runs.
