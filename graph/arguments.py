@@ -22,6 +22,11 @@ After = Annotated[
         "page before; omit for the first page."
     ),
 ]
+ProfileId = Annotated[strawberry.ID, strawberry.argument(description="Id of the callback profile.")]
+ProfileFilter = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(description="Only those of this callback profile; all when omitted."),
+]
 StatusFilter = Annotated[
     DeliveryStatus | None,
     strawberry.argument(description="Only deliveries in this status; all when omitted."),

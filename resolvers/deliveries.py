@@ -9,7 +9,7 @@ import strawberry
 
 from domain.models import DeliveryStatus
 from domain.pagination import encode_cursor
-from graph.arguments import After, ChannelFilter, First, StatusFilter
+from graph.arguments import After, ChannelFilter, First, ProfileFilter, ProfileId, StatusFilter
 from graph.common import PageInfo, UserError
 from graph.context import Info
 from graph.delivery_io import (
@@ -21,11 +21,6 @@ from graph.delivery_io import (
 )
 from graph.delivery_types import Delivery, DeliveryAttempt, DeliveryConnection, DeliveryEdge
 from graph.profile_inputs import CreateCallbackProfileInput
-
-ProfileFilter = Annotated[
-    strawberry.ID | None,
-    strawberry.argument(description="Only those of this callback profile; all when omitted."),
-]
 
 
 async def delivery(
@@ -129,7 +124,7 @@ async def test_callback_profile(
 
 async def rotate_signing_secret(
     info: Info,
-    id: Annotated[strawberry.ID, strawberry.argument(description="Id of the callback profile.")],
+    id: ProfileId,
 ) -> RotateSigningSecretPayload:
     ctx = info.context
     secret, errors = await ctx.services.profiles.rotate_signing_secret(ctx.caller, id)

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from domain.pagination import encode_cursor
-from graph.arguments import After, ChannelFilter, First
+from graph.arguments import After, ChannelFilter, First, ProfileId
 from graph.common import PageInfo, UserError
 from graph.context import Info
 from graph.profile_inputs import CreateCallbackProfileInput, EditCallbackProfileVariablesInput
@@ -17,8 +17,6 @@ from graph.profile_payloads import (
     EditCallbackProfileVariablesPayload,
 )
 from graph.profile_types import CallbackProfile, CallbackProfileConnection, CallbackProfileEdge
-
-ProfileId = Annotated[strawberry.ID, strawberry.argument(description="Id of the callback profile.")]
 
 
 async def callback_profile(info: Info, id: ProfileId) -> CallbackProfile | None:
