@@ -12,7 +12,8 @@ from domain.models import DeliveryStatus
 First = Annotated[
     int | None,
     strawberry.argument(
-        description="Rows in the page: 20 when omitted, at most 100, not negative."
+        description="Rows in the page: 20 when omitted, and 100 for anything larger; must not "
+        "be negative."
     ),
 ]
 After = Annotated[
