@@ -30,6 +30,7 @@ def delays(
     [
         (AttemptOutcome.TIMEOUT, None),
         (AttemptOutcome.CONNECTION_ERROR, None),
+        (AttemptOutcome.INVALID_REQUEST, None),
         (AttemptOutcome.UNEXPECTED_RESPONSE, 200),
         (AttemptOutcome.HTTP_ERROR, 408),
         (AttemptOutcome.HTTP_ERROR, 429),
