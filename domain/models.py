@@ -114,6 +114,9 @@ class AttemptOutcome(Enum):
     BLOCKED = "BLOCKED"
     INVALID_REQUEST = "INVALID_REQUEST"
     """The profile and values made no request that can be sent, so none went out."""
+    LOST = "LOST"
+    """The process sending it stopped before recording how it ended; sent again as the next
+    attempt."""
 
 
 @dataclass(frozen=True, slots=True)

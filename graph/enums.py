@@ -69,7 +69,9 @@ AttemptOutcomeEnum = strawberry.enum(
     "response message; BLOCKED: the endpoint resolves to an address the server may not reach; "
     "INVALID_REQUEST: the profile and values made no request that can be sent (a header that "
     "is not valid HTTP, a template that cannot be filled, a key that no longer opens), so "
-    "nothing was sent; retried like a connection error.",
+    "nothing was sent; retried like a connection error; "
+    "LOST: the process sending it stopped before recording how it ended, so the delivery was "
+    "sent again as the next attempt.",
 )
 UserErrorCodeEnum = strawberry.enum(
     ErrorCode,
