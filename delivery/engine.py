@@ -16,7 +16,7 @@ from delivery.retry import RetryPolicy
 from delivery.sender import Result
 from domain import clock
 from domain.models import AttemptOutcome, AttemptTrigger, Delivery, DeliveryStatus
-from storage import Outcome, Store
+from storage import DuplicateRecord, Outcome, Store
 
 log = logging.getLogger("callbackd.delivery")
 
@@ -108,9 +108,15 @@ class Engine:
             if number == 1
             else AttemptTrigger.RETRY
         )
-        _, result = await self._recorder.attempt(
-            profile, delivery.values, delivery.id, number, trigger
-        )
+        try:
+            _, result = await self._recorder.attempt(
+                profile, delivery.values, delivery.id, number, trigger
+            )
+        except DuplicateRecord:
+            # The lease ran out and the next claimer recorded this attempt as lost: the
+            # delivery is its now.
+            log.warning("attempt %d of %s was sent after its lease ran out", number, delivery.id)
+            return
         await self._store.release(
             delivery.id, self.owner, self._next(delivery, number, result), clock.now()
         )
