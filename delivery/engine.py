@@ -15,7 +15,7 @@ from delivery.recorder import Recorder
 from delivery.retry import RetryPolicy
 from delivery.sender import Result
 from domain import clock
-from domain.models import AttemptOutcome, AttemptTrigger, Delivery, DeliveryStatus
+from domain.models import AttemptOutcome, Delivery, DeliveryStatus, trigger_of
 from storage import DuplicateRecord, Outcome, Store
 
 log = logging.getLogger("callbackd.delivery")
@@ -25,7 +25,9 @@ log = logging.getLogger("callbackd.delivery")
 class EngineSettings:
     concurrency: int
     lease_seconds: float
-    poll_seconds: float = 0.25
+    # Polls are cheap (the store claims what it queued from memory and reads the queue at
+    # most every few hundred milliseconds), and a retry fires at the first poll after it is due.
+    poll_seconds: float = 0.05
 
 
 class Engine:
@@ -101,13 +103,7 @@ class Engine:
             )
             return
         number = delivery.attempt_count + 1
-        trigger = (
-            AttemptTrigger.MANUAL
-            if delivery.manual_retry
-            else AttemptTrigger.EVENT
-            if number == 1
-            else AttemptTrigger.RETRY
-        )
+        trigger = trigger_of(number, delivery.manual_retry)
         try:
             _, result = await self._recorder.attempt(
                 profile, delivery.values, delivery.id, number, trigger

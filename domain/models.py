@@ -105,6 +105,13 @@ class AttemptTrigger(Enum):
     MANUAL = "MANUAL"
 
 
+def trigger_of(number: int, manual_retry: bool) -> AttemptTrigger:
+    """What caused attempt `number` of a delivery."""
+    if manual_retry:
+        return AttemptTrigger.MANUAL
+    return AttemptTrigger.EVENT if number == 1 else AttemptTrigger.RETRY
+
+
 class AttemptOutcome(Enum):
     SUCCEEDED = "SUCCEEDED"
     HTTP_ERROR = "HTTP_ERROR"

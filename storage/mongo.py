@@ -100,6 +100,9 @@ UNAVAILABLE_AFTER_SECONDS = 3.0
 
 # How often a claimer reads the queue for due entries it did not queue itself.
 SWEEP_SECONDS = 0.25
+# How many of its own entries a process remembers; a server without workers never claims
+# them, and whatever is not remembered a sweep finds.
+OWN_ENTRIES = 20_000
 # Deliveries deleted per round of expiry: bounds the size of each `$in`.
 _EXPIRY_BATCH = 500
 
@@ -467,6 +470,8 @@ class MongoStore:
         return {entries[j][0] for j in taken}
 
     def _remember(self, entry: Doc) -> None:
+        if len(self._own_entries) >= OWN_ENTRIES:
+            return
         key = (entry["_id"], entry["next"])
         self._own_entries[key] = entry
         heapq.heappush(self._own_due, (entry["due_at"], *key))
@@ -690,6 +695,7 @@ class MongoStore:
             result = await self._attempts.delete_many({"delivery_id": {"$in": gone}})
             attempts += result.deleted_count
             await self._keys.delete_many({"delivery._id": {"$in": gone}})
+            await self._claims.delete_many({"delivery_id": {"$in": gone}})
         result = await self._attempts.delete_many(
             {"delivery_id": None, "started_at": {"$lt": before}}
         )

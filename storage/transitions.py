@@ -20,12 +20,11 @@ allowed; the stores only say how.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
 
 from catalog import ChannelKind
 from domain.ids import attempt_id
-from domain.models import Attempt, AttemptOutcome, AttemptTrigger, DeliveryStatus, SentRequest
+from domain.models import Attempt, AttemptOutcome, DeliveryStatus, SentRequest, trigger_of
 from storage.base import Outcome
 from storage.codec import Doc
 
@@ -106,7 +105,7 @@ def claimed(entry: Doc, owner: str, now: datetime, until: datetime) -> Change:
     )
 
 
-def stuck(entry: Doc, now: datetime, lease_length: Any) -> bool:
+def stuck(entry: Doc, now: datetime, lease_length: timedelta) -> bool:
     """True when the entry's next attempt has been due longer than a lease although its
     claim is taken: the claimer stopped between taking the claim and moving the entry on."""
     due_at: datetime = entry["due_at"]
@@ -146,12 +145,6 @@ def lost(entry: Doc, now: datetime) -> Attempt | None:
         error=LOST_ERROR,
         started_at=lease["since"],
     )
-
-
-def trigger_of(number: int, manual_retry: bool) -> AttemptTrigger:
-    if manual_retry:
-        return AttemptTrigger.MANUAL
-    return AttemptTrigger.EVENT if number == 1 else AttemptTrigger.RETRY
 
 
 def may_release(entry: Doc | None, owner: str) -> bool:
