@@ -551,11 +551,11 @@ class MongoStore:
         return list(found.values())
 
     def _sweep_due(self, now: datetime) -> bool:
-        last, self._swept_at = self._swept_at, now
-        if last is None or now < last or (now - last).total_seconds() >= SWEEP_SECONDS:
-            return True
-        self._swept_at = last
-        return False
+        last = self._swept_at
+        if last is not None and last <= now and (now - last).total_seconds() < SWEEP_SECONDS:
+            return False
+        self._swept_at = now
+        return True
 
     async def _take(
         self,
