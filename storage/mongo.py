@@ -21,7 +21,8 @@ no TTL or partial indexes. Two consequences shape this module:
   each decoded in turn (several times slower). So reads by id filter by `_id` alone and check
   the account here, and on FerretDB conditional writes read by `_id`, check the condition
   here and write by `_id` (FerretDB's own conditional writes are a read and then a write too,
-  so nothing is lost); on MongoDB they stay single atomic updates.
+  so nothing is lost); on MongoDB they stay single atomic updates. Delivery writes take no
+  such turn: they are the same commands on every server, exclusive through inserts.
 """
 
 from __future__ import annotations
@@ -153,22 +154,9 @@ def _key_id(account_id: str, key: str) -> str:
 
 
 def _matches(doc: Mapping[str, Any], condition: Doc) -> bool:
-    """Evaluates a write condition of this store on a document: field equality, `$lte` and
-    `$or`, the part of MongoDB's query language those conditions use."""
-    for field, wanted in condition.items():
-        if field == "$or":
-            if not any(_matches(doc, branch) for branch in wanted):
-                return False
-        elif isinstance(wanted, dict):
-            ((operator, bound),) = wanted.items()
-            if operator != "$lte":
-                raise ValueError(f"no {operator} in write conditions")
-            value = doc.get(field)
-            if value is None or value > bound:
-                return False
-        elif doc.get(field) != wanted:
-            return False
-    return True
+    """Evaluates a write condition of this store on a document: field equality, all that
+    those conditions use."""
+    return all(doc.get(field) == wanted for field, wanted in condition.items())
 
 
 def _owned(doc: Doc | None, account_id: str) -> Doc | None:
