@@ -96,7 +96,7 @@ async def test_two_servers_and_two_workers_send_each_attempt_once_through_a_kill
         mongodb_url,
         CALLBACKD_DATABASE=f"rivals_{uuid.uuid4().hex[:12]}",
         CALLBACKD_REQUEST_TIMEOUT_SECONDS="1",
-        CALLBACKD_LEASE_SECONDS="2",
+        CALLBACKD_LEASE_SECONDS="5",
     )
     key = await asyncio.to_thread(server.create_account, env, "rivals")
 
@@ -139,8 +139,9 @@ async def test_two_servers_and_two_workers_send_each_attempt_once_through_a_kill
                         break
                     await asyncio.sleep(0.5)
 
-    # Then every report arrived, no delivery got more requests than attempts it counts, and
-    # every delivery's attempts are numbered 1..n, all but the last lost with the worker
+    # Then every report arrived, no delivery got more requests than attempts it counts (a
+    # resend after a lease ran out is the next attempt), and every delivery's attempts are
+    # numbered 1..n, the last one succeeded
     received = Counter(r.headers["webhook-id"] for r in receiver.received)
     assert len(published) == REPORTS
     assert {d["id"] for d in deliveries} == published
@@ -150,5 +151,4 @@ async def test_two_servers_and_two_workers_send_each_attempt_once_through_a_kill
         outcomes = [a["outcome"] for a in d["attempts"]]
         assert sorted(numbers) == list(range(1, d["attemptCount"] + 1)), d
         assert outcomes[-1] == "SUCCEEDED", d
-        assert set(outcomes[:-1]) <= {"LOST"}, d
         assert received[d["id"]] <= d["attemptCount"], d
