@@ -31,5 +31,6 @@ class Context:
         return self.stores.ferret if store == MONGODB else None
 
     def on_ferret(self, store: str) -> bool:
-        """Whether `store` runs on the FerretDB this run started (not a real MongoDB)."""
-        return store == MONGODB and self.stores.ferret is not None
+        """Whether `store` runs on the FerretDB this run starts (not a real MongoDB); known
+        before it started, as scenarios pick their limits first. No URL yet means one."""
+        return store == MONGODB and (self.stores.ferret is not None or self.stores.url is None)

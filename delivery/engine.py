@@ -15,8 +15,8 @@ from delivery.recorder import Recorder
 from delivery.retry import RetryPolicy
 from delivery.sender import Result
 from domain import clock
-from domain.models import AttemptOutcome, AttemptTrigger, Delivery, DeliveryStatus
-from storage import Outcome, Store
+from domain.models import AttemptOutcome, Delivery, DeliveryStatus, trigger_of
+from storage import DuplicateRecord, Outcome, Store
 
 log = logging.getLogger("callbackd.delivery")
 
@@ -25,7 +25,9 @@ log = logging.getLogger("callbackd.delivery")
 class EngineSettings:
     concurrency: int
     lease_seconds: float
-    poll_seconds: float = 0.25
+    # Polls are cheap (the store claims what it queued from memory and reads the queue at
+    # most every few hundred milliseconds), and a retry fires at the first poll after it is due.
+    poll_seconds: float = 0.05
 
 
 class Engine:
@@ -101,16 +103,16 @@ class Engine:
             )
             return
         number = delivery.attempt_count + 1
-        trigger = (
-            AttemptTrigger.MANUAL
-            if delivery.manual_retry
-            else AttemptTrigger.EVENT
-            if number == 1
-            else AttemptTrigger.RETRY
-        )
-        _, result = await self._recorder.attempt(
-            profile, delivery.values, delivery.id, number, trigger
-        )
+        trigger = trigger_of(number, delivery.manual_retry)
+        try:
+            _, result = await self._recorder.attempt(
+                profile, delivery.values, delivery.id, number, trigger
+            )
+        except DuplicateRecord:
+            # The lease ran out and the next claimer recorded this attempt as lost: the
+            # delivery is its now.
+            log.warning("attempt %d of %s was sent after its lease ran out", number, delivery.id)
+            return
         await self._store.release(
             delivery.id, self.owner, self._next(delivery, number, result), clock.now()
         )

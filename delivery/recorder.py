@@ -11,7 +11,7 @@ from typing import Any
 from delivery.render import Unrenderable, render
 from delivery.sender import Result, Sender
 from domain import clock
-from domain.ids import sortable_id
+from domain.ids import attempt_id, sortable_id
 from domain.models import Attempt, AttemptOutcome, AttemptTrigger, Profile, SentRequest
 from domain.secretbox import SecretBox
 from storage import Store
@@ -48,7 +48,7 @@ class Recorder:
             recorded = request.recorded
             result = await self._sender.send(request, profile.response_message)
         attempt = Attempt(
-            id=sortable_id("att"),
+            id=sortable_id("att") if delivery_id is None else attempt_id(delivery_id, number),
             account_id=profile.account_id,
             profile_id=profile.id if saved else None,
             delivery_id=delivery_id,

@@ -16,6 +16,12 @@ def sortable_id(prefix: str) -> str:
     return f"{prefix}_{millis:012x}{next(_counter) % 0xFFFFFF:06x}{secrets.token_hex(7)}"
 
 
+def attempt_id(delivery_id: str, number: int) -> str:
+    """The id of attempt `number` of a delivery: derived, not drawn, so that its outcome and
+    a LOST record for it cannot both be stored (the second insert of the id fails)."""
+    return f"att_{delivery_id}_{number}"
+
+
 class _Uuid7:
     """RFC 9562 version 7 UUIDs: milliseconds, then a counter within the millisecond, then
     random bits; so they sort in creation order within this process."""

@@ -105,6 +105,13 @@ class AttemptTrigger(Enum):
     MANUAL = "MANUAL"
 
 
+def trigger_of(number: int, manual_retry: bool) -> AttemptTrigger:
+    """What caused attempt `number` of a delivery."""
+    if manual_retry:
+        return AttemptTrigger.MANUAL
+    return AttemptTrigger.EVENT if number == 1 else AttemptTrigger.RETRY
+
+
 class AttemptOutcome(Enum):
     SUCCEEDED = "SUCCEEDED"
     HTTP_ERROR = "HTTP_ERROR"
@@ -114,6 +121,9 @@ class AttemptOutcome(Enum):
     BLOCKED = "BLOCKED"
     INVALID_REQUEST = "INVALID_REQUEST"
     """The profile and values made no request that can be sent, so none went out."""
+    LOST = "LOST"
+    """The process sending it stopped before recording how it ended; sent again as the next
+    attempt."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,11 +147,7 @@ AttemptTriggerEnum = _graphql_enum(
 AttemptOutcomeEnum = _graphql_enum(
     AttemptOutcome,
     "AttemptOutcome",
-    "How an attempt ended. UNEXPECTED_RESPONSE: a 2xx answer without the profile's "
-    "response message; BLOCKED: the endpoint resolves to an address the server may not reach; "
-    "INVALID_REQUEST: the profile and values made no request that can be sent (a header that "
-    "is not valid HTTP, a template that cannot be filled, a key that no longer opens), so "
-    "nothing was sent; retried like a connection error.",
+    "How an attempt ended.",
     {
         AttemptOutcome.SUCCEEDED: "A 2xx answer (containing the response message, when the "
         "profile has one).",
@@ -164,7 +160,10 @@ AttemptOutcomeEnum = _graphql_enum(
         AttemptOutcome.BLOCKED: "The endpoint resolves to an address the server may not "
         "reach; not sent, not retried.",
         AttemptOutcome.INVALID_REQUEST: "The profile and values made no request that can be "
-        "sent, so nothing went out; retried like a connection error.",
+        "sent (a header that is not valid HTTP, a template that cannot be filled, a key that "
+        "no longer opens), so nothing went out; retried like a connection error.",
+        AttemptOutcome.LOST: "The process sending it stopped before recording how it ended; "
+        "the delivery was sent again as the next attempt.",
     },
 )
 UserErrorCodeEnum = _graphql_enum(

@@ -122,7 +122,12 @@ class Store(Protocol):
     async def claim_due(
         self, owner: str, now: datetime, lease_until: datetime, limit: int
     ) -> list[Delivery]:
-        """Leases up to `limit` deliveries that are due, or whose lease ran out, to `owner`."""
+        """Leases up to `limit` deliveries that are due, or whose lease ran out, to `owner`.
+
+        Each answers the attempt it was claimed for as `attempt_count + 1`; no attempt number
+        of a delivery is answered twice, to any client of the store. Claiming a delivery whose
+        lease ran out records the attempt of that lease as LOST, so the resend counts as the
+        next attempt."""
 
     async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
         """Ends `owner`'s lease with `outcome`; false when the lease was lost meanwhile."""
@@ -130,7 +135,9 @@ class Store(Protocol):
     async def requeue(self, account_id: str, delivery_id: str, now: datetime) -> Delivery | None:
         """Makes a failed delivery due again for a manual retry."""
 
-    async def cancel_pending(self, account_id: str, profile_id: str, now: datetime) -> int: ...
+    async def cancel_pending(self, account_id: str, profile_id: str, now: datetime) -> int:
+        """Cancels the profile's deliveries that wait for an attempt; one that a worker
+        claims meanwhile is sent instead. Answers how many were cancelled."""
 
     async def insert_attempt(self, attempt: Attempt) -> None:
         """Stores the attempt and announces it to `follow_attempts` readers everywhere."""

@@ -17,10 +17,10 @@ from domain.models import (
     Account,
     Attempt,
     Delivery,
-    DeliveryStatus,
     Profile,
     SigningSecret,
 )
+from storage import transitions
 from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
     ACTIVE_STATUSES,
@@ -125,15 +125,13 @@ class MemoryStore:
         # FAILED deliveries then costs the page, not a walk past every SUCCEEDED one.
         self._status_timelines: dict[tuple[str, str], _Timeline] = {}
         self._filed_status: dict[str, str] = {}
-        # Pending and delivering deliveries: what workers look through, however many
-        # finished ones pile up.
-        self._active: dict[str, Doc] = {}
-        # When each active delivery falls due: (next_attempt_at, id) of pending ones and
-        # (lease_expires_at, id) of leased ones. Entries are pushed on every change and
-        # checked against the document when popped, so a claim costs what it takes, not a
-        # sort of everything queued.
+        # The queue entries of unfinished deliveries (see `storage.transitions`), and when
+        # each falls due: (due_at, id) pushed on every change and checked against the entry
+        # when popped, so a claim costs what it takes, not a sort of everything queued.
+        self._entries: dict[str, Doc] = {}
         self._due: list[tuple[datetime, str]] = []
-        self._leases: list[tuple[datetime, str]] = []
+        self._claims: dict[str, Doc] = {}
+        self._claims_by_delivery: dict[str, list[str]] = {}
         self._delivery_by_key: dict[tuple[str, str], str] = {}
         self._attempts: dict[str, Doc] = {}
         self._attempts_by_delivery: dict[str, list[Doc]] = {}
@@ -264,7 +262,10 @@ class MemoryStore:
             doc = _bson(delivery_to_doc(delivery))
             self._deliveries[delivery.id] = doc
             self._delivery_timelines.setdefault(delivery.account_id, _Timeline()).add(doc)
-            self._track(doc)
+            self._file_status(doc)
+            entry = transitions.entry_for(doc)
+            if entry is not None:
+                self._queue({**entry, "delivery": doc})
             answered.append(delivery_from_doc(_bson(doc)))
         return answered
 
@@ -303,130 +304,104 @@ class MemoryStore:
         self._status_timelines.setdefault(key, _Timeline()).add(doc)
         self._filed_status[doc["_id"]] = doc["status"]
 
-    def _track(self, doc: Doc) -> None:
-        self._file_status(doc)
-        if doc["status"] not in ACTIVE_STATUSES:
-            self._active.pop(doc["_id"], None)
-            return
-        self._active[doc["_id"]] = doc
-        if doc["status"] == DeliveryStatus.PENDING.value and doc["next_attempt_at"] is not None:
-            heapq.heappush(self._due, (doc["next_attempt_at"], doc["_id"]))
-        elif doc["status"] == DeliveryStatus.DELIVERING.value:
-            heapq.heappush(self._leases, (doc["lease_expires_at"], doc["_id"]))
+    def _queue(self, entry: Doc) -> None:
+        """Files a new entry; its `delivery` is the stored document itself."""
+        self._entries[entry["_id"]] = entry
+        heapq.heappush(self._due, (entry["due_at"], entry["_id"]))
 
-    def _pop_due(
-        self, heap: list[tuple[datetime, str]], status: str, field: str, now: datetime, limit: int
-    ) -> list[Doc]:
-        """Up to `limit` documents whose `field` is due, earliest first; stale entries (the
-        document changed since) are dropped on the way."""
-        found: list[Doc] = []
-        while heap and len(found) < limit and heap[0][0] <= now:
-            at, row_id = heapq.heappop(heap)
-            doc = self._active.get(row_id)
-            if doc is not None and doc["status"] == status and doc[field] == at:
-                found.append(doc)
-        return found
+    def _change(self, delivery_id: str, change: transitions.Change) -> Doc:
+        doc = self._deliveries[delivery_id]
+        doc.update(_bson(change.delivery))
+        self._file_status(doc)
+        entry = self._entries.get(delivery_id)
+        if change.entry is None:
+            self._entries.pop(delivery_id, None)
+        elif entry is not None:
+            entry.update(_bson(change.entry))
+            if change.next_at_least is not None:
+                entry["next"] = max(entry["next"], change.next_at_least)
+            heapq.heappush(self._due, (entry["due_at"], delivery_id))
+        return doc
+
+    def _take_claim(self, claim: Doc) -> bool:
+        if claim["_id"] in self._claims:
+            return False
+        self._claims[claim["_id"]] = _bson(claim)
+        self._claims_by_delivery.setdefault(claim["delivery_id"], []).append(claim["_id"])
+        return True
+
+    def _pop_due(self, now: datetime, limit: int) -> list[Doc]:
+        """Up to `limit` entries due by `now`, earliest first; stale heap items (the entry
+        changed since) are dropped on the way."""
+        found: dict[str, Doc] = {}
+        while self._due and len(found) < limit and self._due[0][0] <= now:
+            at, row_id = heapq.heappop(self._due)
+            entry = self._entries.get(row_id)
+            if entry is not None and entry["due_at"] == at:
+                found[row_id] = entry
+        return list(found.values())
 
     async def claim_due(
         self, owner: str, now: datetime, lease_until: datetime, limit: int
     ) -> list[Delivery]:
-        now = _date(now)
-        expired = self._pop_due(
-            self._leases, DeliveryStatus.DELIVERING.value, "lease_expires_at", now, limit
-        )
-        pending = self._pop_due(
-            self._due, DeliveryStatus.PENDING.value, "next_attempt_at", now, limit
-        )
-        candidates = sorted(expired + pending, key=lambda d: (d["next_attempt_at"], d["_id"]))
-        due, left = candidates[:limit], candidates[limit:]
-        for doc in left:
-            # Unchanged, so filed again where it was popped from.
-            self._track(doc)
-        for doc in due:
-            doc.update(
-                _bson(
-                    {
-                        "status": DeliveryStatus.DELIVERING.value,
-                        "lease_owner": owner,
-                        "lease_expires_at": lease_until,
-                        "updated_at": now,
-                    }
-                )
-            )
-            self._track(doc)
-        return [delivery_from_doc(_bson(d)) for d in due]
+        now, lease_until = _date(now), _date(lease_until)
+        claimed: list[Delivery] = []
+        for entry in self._pop_due(now, limit):
+            if not self._take_claim(transitions.claim(entry, owner, now, lease_until)):
+                continue
+            lost = transitions.lost(entry, now)
+            if lost is not None:
+                self._record(lost)
+            doc = self._change(entry["_id"], transitions.claimed(entry, owner, now, lease_until))
+            claimed.append(delivery_from_doc(_bson(doc)))
+        return claimed
 
     async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
-        doc = self._deliveries.get(delivery_id)
-        if (
-            doc is None
-            or doc["status"] != DeliveryStatus.DELIVERING.value
-            or doc["lease_owner"] != owner
-        ):
+        if not transitions.may_release(self._entries.get(delivery_id), owner):
             return False
-        doc.update(
-            _bson(
-                {
-                    "status": outcome.status.value,
-                    "attempt_count": outcome.attempt_count,
-                    "next_attempt_at": outcome.next_attempt_at,
-                    "lease_owner": None,
-                    "lease_expires_at": None,
-                    "updated_at": now,
-                }
-            )
-        )
-        self._track(doc)
+        self._change(delivery_id, transitions.released(outcome, _date(now)))
         return True
 
     async def requeue(self, account_id: str, delivery_id: str, now: datetime) -> Delivery | None:
-        doc = self._delivery_doc(account_id, delivery_id)
-        if doc is None or doc["status"] != DeliveryStatus.FAILED.value:
+        doc = self._deliveries.get(delivery_id)
+        requeued = transitions.requeued(doc, account_id, _date(now))
+        if doc is None or requeued is None:
             return None
-        doc.update(
-            _bson(
-                {
-                    "status": DeliveryStatus.PENDING.value,
-                    "next_attempt_at": now,
-                    "manual_retry": True,
-                    "updated_at": now,
-                }
-            )
-        )
-        self._track(doc)
+        changes, entry = requeued
+        doc.update(_bson(changes))
+        self._file_status(doc)
+        self._queue({**_bson(entry), "delivery": doc})
         return delivery_from_doc(_bson(doc))
 
     async def cancel_pending(self, account_id: str, profile_id: str, now: datetime) -> int:
-        pending = [
-            d
-            for d in self._active.values()
-            if d["account_id"] == account_id
-            and d["profile_id"] == profile_id
-            and d["status"] == DeliveryStatus.PENDING.value
+        now = _date(now)
+        waiting = [
+            e for e in self._entries.values() if transitions.may_cancel(e, account_id, profile_id)
         ]
-        for doc in pending:
-            doc.update(
-                _bson(
-                    {
-                        "status": DeliveryStatus.CANCELLED.value,
-                        "next_attempt_at": None,
-                        "updated_at": now,
-                    }
-                )
-            )
-            self._track(doc)
-        return len(pending)
+        cancelled = 0
+        for entry in waiting:
+            claim = transitions.claim(entry, transitions.CANCELLED_BY, now, now)
+            if self._take_claim(claim):
+                self._change(entry["_id"], transitions.cancelled(now))
+                cancelled += 1
+        return cancelled
 
     # Attempts
 
     async def insert_attempt(self, attempt: Attempt) -> None:
-        if attempt.id in self._attempts:
+        if not self._record(attempt):
             raise DuplicateRecord(f"attempt {attempt.id} is already stored")
+
+    def _record(self, attempt: Attempt) -> bool:
+        """Stores and announces the attempt; false when its id is taken."""
+        if attempt.id in self._attempts:
+            return False
         doc = _bson(attempt_to_doc(attempt))
         self._attempts[attempt.id] = doc
         if attempt.delivery_id is not None:
             self._attempts_by_delivery.setdefault(attempt.delivery_id, []).append(doc)
         self._followers.publish(attempt_from_doc(_bson(doc)))
+        return True
 
     async def list_attempts(self, account_id: str, delivery_ids: Sequence[str]) -> list[Attempt]:
         docs = sorted(
@@ -459,6 +434,8 @@ class MemoryStore:
             key = (doc["account_id"], doc["idempotency_key"])
             if self._delivery_by_key.get(key) == delivery_id:
                 del self._delivery_by_key[key]
+            for claim_id in self._claims_by_delivery.pop(delivery_id, ()):
+                del self._claims[claim_id]
             for attempt in self._attempts_by_delivery.pop(delivery_id, ()):
                 del self._attempts[attempt["_id"]]
                 attempts += 1

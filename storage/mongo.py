@@ -8,18 +8,28 @@ no TTL or partial indexes. Two consequences shape this module:
   without a key, and the partial index that avoids that is missing from FerretDB.
 - Attempts reach other processes through `attempt_feed`, a capped collection read with a
   tailable cursor.
+- Unfinished deliveries have an entry in `delivery_queue` and each attempt taken a claim in
+  `delivery_claims` (see `storage.transitions`). While an entry exists it holds the
+  delivery as it stands; the document in `deliveries` is written when the delivery is
+  stored, queued again and finished, so claims and leases touch in-flight rows only. Reads
+  of deliveries lay the entries over the stored documents.
+- A process claims what it queued itself by id, when due, from a heap of its own; it reads
+  the queue for due entries (other processes' work, leases that ran out) at most once per
+  `SWEEP_SECONDS`, not once per callback.
 - FerretDB 1.24 hands a filter to SQLite only when it is `{_id: value}` and nothing else;
   any other filter, in a read or a write, is evaluated in FerretDB on every stored document,
   each decoded in turn (several times slower). So reads by id filter by `_id` alone and check
   the account here, and on FerretDB conditional writes read by `_id`, check the condition
   here and write by `_id` (FerretDB's own conditional writes are a read and then a write too,
-  so nothing is lost); on MongoDB they stay single atomic updates.
+  so nothing is lost); on MongoDB they stay single atomic updates. Delivery writes take no
+  such turn: they are the same commands on every server, exclusive through inserts.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import json
 import logging
 import re
@@ -33,7 +43,7 @@ import pymongo
 from bson import ObjectId
 from bson.son import SON
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection, AsyncIOMotorDatabase
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument, UpdateOne
 from pymongo.errors import (
     BulkWriteError,
     CollectionInvalid,
@@ -47,12 +57,13 @@ from domain.models import (
     Account,
     Attempt,
     Delivery,
-    DeliveryStatus,
     Profile,
     SigningSecret,
 )
+from storage import transitions
 from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
+    ACTIVE_STATUSES,
     FINISHED_STATUSES,
     Doc,
     account_from_doc,
@@ -88,8 +99,11 @@ FEED_CLOCK_SKEW = timedelta(minutes=5)
 # How long an operation waits for an unreachable database before it is reported unavailable.
 UNAVAILABLE_AFTER_SECONDS = 3.0
 
-# Rounds of claiming when rival workers take some of the candidates first.
-_CLAIM_ROUNDS = 3
+# How often a claimer reads the queue for due entries it did not queue itself.
+SWEEP_SECONDS = 0.25
+# How many of its own entries a process remembers; a server without workers never claims
+# them, and whatever is not remembered a sweep finds.
+OWN_ENTRIES = 20_000
 # Deliveries deleted per round of expiry: bounds the size of each `$in`.
 _EXPIRY_BATCH = 500
 
@@ -108,27 +122,30 @@ class _TailCursor(Protocol):
     async def close(self) -> None: ...
 
 
-def _due(now: datetime) -> Doc:
-    return {
-        "$or": [
-            {"status": DeliveryStatus.PENDING.value, "next_attempt_at": {"$lte": now}},
-            {"status": DeliveryStatus.DELIVERING.value, "lease_expires_at": {"$lte": now}},
-        ]
-    }
-
-
-def _older_than(after: Keyset | None) -> Doc:
+def _older_than(after: Keyset | None, prefix: str = "") -> Doc:
     if after is None:
         return {}
     return {
         "$or": [
-            {"created_at": {"$lt": after.created_at}},
-            {"created_at": after.created_at, "_id": {"$lt": after.id}},
+            {f"{prefix}created_at": {"$lt": after.created_at}},
+            {f"{prefix}created_at": after.created_at, "_id": {"$lt": after.id}},
         ]
     }
 
 
 _NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
+_QUEUED_NEWEST_FIRST = [("delivery.created_at", DESCENDING), ("_id", DESCENDING)]
+
+
+def _update(change: transitions.Change) -> Doc:
+    """The update that applies `change` to a queue entry."""
+    assert change.entry is not None
+    update: Doc = {
+        "$set": {**change.entry, **{f"delivery.{k}": v for k, v in change.delivery.items()}}
+    }
+    if change.next_at_least is not None:
+        update["$max"] = {"next": change.next_at_least}
+    return update
 
 
 def _key_id(account_id: str, key: str) -> str:
@@ -137,22 +154,9 @@ def _key_id(account_id: str, key: str) -> str:
 
 
 def _matches(doc: Mapping[str, Any], condition: Doc) -> bool:
-    """Evaluates a write condition of this store on a document: field equality, `$lte` and
-    `$or`, the part of MongoDB's query language those conditions use."""
-    for field, wanted in condition.items():
-        if field == "$or":
-            if not any(_matches(doc, branch) for branch in wanted):
-                return False
-        elif isinstance(wanted, dict):
-            ((operator, bound),) = wanted.items()
-            if operator != "$lte":
-                raise ValueError(f"no {operator} in write conditions")
-            value = doc.get(field)
-            if value is None or value > bound:
-                return False
-        elif doc.get(field) != wanted:
-            return False
-    return True
+    """Evaluates a write condition of this store on a document: field equality, all that
+    those conditions use."""
+    return all(doc.get(field) == wanted for field, wanted in condition.items())
 
 
 def _owned(doc: Doc | None, account_id: str) -> Doc | None:
@@ -190,16 +194,18 @@ class MongoStore:
         self._deliveries = self._db["deliveries"]
         self._keys = self._db["idempotency_keys"]
         self._attempts = self._db["attempts"]
+        self._queue = self._db["delivery_queue"]
+        self._claims = self._db["delivery_claims"]
         self._feed = self._db[FEED]
         # Tells this process's feed entries apart, which its own readers got directly.
         self._origin = uuid.uuid4().hex
         self._followers = FanOut()
         self._tails: set[asyncio.Task[None]] = set()
         self._closed = False
-        # One claim at a time per process: in-process workers then never compete for the
-        # same candidates, and on FerretDB, whose conditional updates are a read and then a
-        # write, claims are exclusive at least within the process.
-        self._claiming = asyncio.Lock()
+        # Entries this process queued, by when they fall due: (due_at, id, next).
+        self._own_due: list[tuple[datetime, str, int]] = []
+        self._own_entries: dict[tuple[str, int], Doc] = {}
+        self._swept_at: datetime | None = None
         self._given_id_filters_only = id_filters_only
         self._id_filters_only = bool(id_filters_only)
         self.description = f"MongoDB database {database!r}"
@@ -216,13 +222,19 @@ class MongoStore:
                 self._deliveries,
                 IndexModel([("account_id", ASCENDING), ("profile_id", ASCENDING), *_NEWEST_FIRST]),
             ),
-            # Serves both branches of the due filter in claiming order.
+            (self._deliveries, IndexModel([("status", ASCENDING), ("updated_at", ASCENDING)])),
+            (self._queue, IndexModel([("due_at", ASCENDING), ("_id", ASCENDING)])),
             (
-                self._deliveries,
+                self._queue,
                 IndexModel(
-                    [("status", ASCENDING), ("next_attempt_at", ASCENDING), ("_id", ASCENDING)]
+                    [
+                        ("delivery.account_id", ASCENDING),
+                        ("delivery.status", ASCENDING),
+                        *_QUEUED_NEWEST_FIRST,
+                    ]
                 ),
             ),
+            (self._claims, IndexModel("delivery_id")),
             (
                 self._attempts,
                 IndexModel(
@@ -384,9 +396,10 @@ class MongoStore:
 
     async def insert_deliveries(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
         """Each key is taken by inserting its key document, which carries the whole new
-        delivery. The delivery itself is written next; whoever finds a key taken writes the
-        delivery from the key document too (a duplicate write is ignored), so a writer that
-        stopped between the two writes leaves no key without its delivery."""
+        delivery. The queue entries and then the deliveries are written next; whoever finds a
+        key taken writes the delivery from the key document too (a duplicate write is
+        ignored), so a writer that stopped between the writes leaves no key without its
+        delivery, and no stored delivery without its entry."""
         docs = [delivery_to_doc(d) for d in deliveries]
         first_with_key: dict[str, int] = {}
         key_docs: list[Doc] = []
@@ -415,124 +428,211 @@ class MongoStore:
                 if first_with_key[key_id] == i:
                     mine.append(i)
 
+        if await self._enqueue([docs[i] for i in mine]):
+            raise DuplicateRecord("a delivery id is already stored")
         to_write = [docs[i] for i in mine] + [k["delivery"] for k in earlier]
         duplicates = await _insert_new(self._deliveries, to_write)
         if any(j < len(mine) and deliveries[mine[j]].idempotency_key is None for j in duplicates):
             raise DuplicateRecord("a delivery id is already stored")
+        # Deliveries of earlier writers that stopped before writing them.
+        await self._enqueue(
+            [d for j, d in enumerate(to_write) if j >= len(mine) and j not in duplicates]
+        )
 
         own = {deliveries[i].id: deliveries[i] for i in mine}
         others = [i for i in dict.fromkeys(answer_ids) if i not in own]
         found = {}
         if others:
             cursor = self._deliveries.find({"_id": {"$in": others}})
-            found = {d["_id"]: delivery_from_doc(d) async for d in cursor}
+            found = {d.id: d for d in await self._live([d async for d in cursor])}
         return [own[i] if i in own else found[i] for i in answer_ids]
+
+    async def _enqueue(self, docs: list[Doc]) -> set[int]:
+        """Writes the queue entries of new deliveries; answers the positions of those that
+        already had one."""
+        entries = [(i, e) for i, d in enumerate(docs) if (e := transitions.entry_for(d))]
+        taken = await _insert_new(self._queue, [e for _, e in entries])
+        for j, (_, entry) in enumerate(entries):
+            if j not in taken:
+                self._remember(entry)
+        return {entries[j][0] for j in taken}
+
+    def _remember(self, entry: Doc) -> None:
+        if len(self._own_entries) >= OWN_ENTRIES:
+            return
+        key = (entry["_id"], entry["next"])
+        self._own_entries[key] = entry
+        heapq.heappush(self._own_due, (entry["due_at"], *key))
+
+    async def _live(self, docs: list[Doc]) -> list[Delivery]:
+        """The deliveries stored as `docs`, each as its queue entry has it, if it has one."""
+        if not docs:
+            return []
+        if len(docs) == 1:
+            entry = await self._queue.find_one({"_id": docs[0]["_id"]})
+            entries = {} if entry is None else {entry["_id"]: entry}
+        else:
+            cursor = self._queue.find({"_id": {"$in": [d["_id"] for d in docs]}})
+            entries = {e["_id"]: e async for e in cursor}
+        return [
+            delivery_from_doc(entries[d["_id"]]["delivery"] if d["_id"] in entries else d)
+            for d in docs
+        ]
 
     async def get_delivery(self, account_id: str, delivery_id: str) -> Delivery | None:
         doc = _owned(await self._deliveries.find_one({"_id": delivery_id}), account_id)
-        return None if doc is None else delivery_from_doc(doc)
+        return None if doc is None else (await self._live([doc]))[0]
 
     async def get_deliveries(self, account_id: str, delivery_ids: Sequence[str]) -> list[Delivery]:
         cursor = self._deliveries.find(
             {"_id": {"$in": list(delivery_ids)}, "account_id": account_id}
         )
-        return [delivery_from_doc(d) async for d in cursor]
+        return await self._live([d async for d in cursor])
 
     async def list_deliveries(
         self, account_id: str, where: DeliveryFilter, after: Keyset | None, limit: int
     ) -> list[Delivery]:
-        query: Doc = {"account_id": account_id, **_older_than(after)}
+        if where.status is not None and where.status.value in ACTIVE_STATUSES:
+            # Only the queue knows which deliveries are waiting and which are in flight.
+            query: Doc = {
+                "delivery.account_id": account_id,
+                "delivery.status": where.status.value,
+                **_older_than(after, "delivery."),
+            }
+            if where.profile_id is not None:
+                query["delivery.profile_id"] = where.profile_id
+            cursor = self._queue.find(query).sort(_QUEUED_NEWEST_FIRST).limit(limit)
+            return [delivery_from_doc(e["delivery"]) async for e in cursor]
+        query = {"account_id": account_id, **_older_than(after)}
         if where.profile_id is not None:
             query["profile_id"] = where.profile_id
         if where.status is not None:
             query["status"] = where.status.value
         cursor = self._deliveries.find(query).sort(_NEWEST_FIRST).limit(limit)
-        return [delivery_from_doc(d) async for d in cursor]
+        return await self._live([d async for d in cursor])
 
     async def claim_due(
         self, owner: str, now: datetime, lease_until: datetime, limit: int
     ) -> list[Delivery]:
-        """Finds due candidates, then takes each with an update whose filter repeats the due
-        condition, so a delivery another worker took meanwhile is passed over, not taken
-        twice."""
-        lease = {
-            "status": DeliveryStatus.DELIVERING.value,
-            "lease_owner": owner,
-            "lease_expires_at": lease_until,
-            "updated_at": now,
-        }
-        claimed: list[Doc] = []
-        async with self._claiming:
-            for _ in range(_CLAIM_ROUNDS):
-                wanted = limit - len(claimed)
-                candidates = await (
-                    self._deliveries.find(_due(now), {"_id": 1})
-                    .sort([("next_attempt_at", ASCENDING), ("_id", ASCENDING)])
-                    .limit(wanted)
-                    .to_list(None)
-                )
-                taken = await asyncio.gather(
-                    *(
-                        self._modify(self._deliveries, c["_id"], _due(now), {"$set": lease})
-                        for c in candidates
-                    )
-                )
-                claimed += [d for d in taken if d is not None]
-                if len(candidates) < wanted or len(claimed) == limit:
-                    break
-        claimed.sort(key=lambda d: (d["next_attempt_at"], d["_id"]))
+        """Takes the due entries this process queued itself, then, when they were too few
+        and no sweep ran for `SWEEP_SECONDS`, due entries read from the queue."""
+        claimed = await self._take(self._own_due_now(now, limit), owner, now, lease_until)
+        if len(claimed) < limit and self._sweep_due(now):
+            swept = await (
+                self._queue.find({"due_at": {"$lte": now}})
+                .sort([("due_at", ASCENDING), ("_id", ASCENDING)])
+                .limit(limit)
+                .to_list(None)
+            )
+            mine = {d["_id"] for d in claimed}
+            swept = [e for e in swept if e["_id"] not in mine][: limit - len(claimed)]
+            claimed += await self._take(swept, owner, now, lease_until, recover=True)
         return [delivery_from_doc(d) for d in claimed]
 
-    async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
-        doc = await self._modify(
-            self._deliveries,
-            delivery_id,
-            {"status": DeliveryStatus.DELIVERING.value, "lease_owner": owner},
-            {
-                "$set": {
-                    "status": outcome.status.value,
-                    "attempt_count": outcome.attempt_count,
-                    "next_attempt_at": outcome.next_attempt_at,
-                    "lease_owner": None,
-                    "lease_expires_at": None,
-                    "updated_at": now,
-                }
-            },
+    def _own_due_now(self, now: datetime, limit: int) -> list[Doc]:
+        found: dict[str, Doc] = {}
+        while self._own_due and len(found) < limit and self._own_due[0][0] <= now:
+            _, delivery_id, number = heapq.heappop(self._own_due)
+            entry = self._own_entries.pop((delivery_id, number), None)
+            if entry is not None:
+                found[delivery_id] = entry
+        return list(found.values())
+
+    def _sweep_due(self, now: datetime) -> bool:
+        last = self._swept_at
+        if last is not None and last <= now and (now - last).total_seconds() < SWEEP_SECONDS:
+            return False
+        self._swept_at = now
+        return True
+
+    async def _take(
+        self,
+        entries: list[Doc],
+        owner: str,
+        now: datetime,
+        until: datetime,
+        recover: bool = False,
+    ) -> list[Doc]:
+        """Claims the next attempt of each entry; answers the deliveries of the claims won.
+        With `recover`, entries whose claim a stopped claimer holds are moved on."""
+        if not entries:
+            return []
+        claims = [transitions.claim(e, owner, now, until) for e in entries]
+        lost = await _insert_new(self._claims, claims)
+        won = [e for i, e in enumerate(entries) if i not in lost]
+        if recover:
+            for i in lost:
+                if transitions.stuck(entries[i], now, until - now):
+                    await self._unstick(claims[i]["_id"], now)
+        if not won:
+            return []
+        changes = [transitions.claimed(e, owner, now, until) for e in won]
+        await self._queue.bulk_write(
+            [UpdateOne({"_id": e["_id"]}, _update(c)) for e, c in zip(won, changes, strict=True)],
+            ordered=False,
         )
-        return doc is not None
+        for entry in won:
+            if (gone := transitions.lost(entry, now)) is not None:
+                with contextlib.suppress(DuplicateRecord):
+                    await self.insert_attempt(gone)
+        return [transitions.apply(e, c)["delivery"] for e, c in zip(won, changes, strict=True)]
+
+    async def _unstick(self, claim_id: str, now: datetime) -> None:
+        claim = await self._claims.find_one({"_id": claim_id})
+        change = None if claim is None else transitions.unstuck(claim, now)
+        if claim is not None and change is not None:
+            await self._queue.update_one({"_id": claim["delivery_id"]}, _update(change))
+
+    async def _leave(self, entry: Doc, change: transitions.Change) -> None:
+        """Writes the delivery as it ends up, then drops its entry: a process stopped between
+        the two leaves an entry that is claimed again once its lease runs out."""
+        final = {**entry["delivery"], **change.delivery}
+        del final["_id"]
+        await self._deliveries.update_one({"_id": entry["_id"]}, {"$set": final})
+        await self._queue.delete_one({"_id": entry["_id"]})
+
+    async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
+        entry = await self._queue.find_one({"_id": delivery_id})
+        if entry is None or not transitions.may_release(entry, owner):
+            return False
+        change = transitions.released(outcome, now)
+        if change.entry is None:
+            await self._leave(entry, change)
+        else:
+            await self._queue.update_one({"_id": delivery_id}, _update(change))
+            self._remember(transitions.apply(entry, change))
+        return True
 
     async def requeue(self, account_id: str, delivery_id: str, now: datetime) -> Delivery | None:
-        doc = await self._modify(
-            self._deliveries,
-            delivery_id,
-            {"account_id": account_id, "status": DeliveryStatus.FAILED.value},
-            {
-                "$set": {
-                    "status": DeliveryStatus.PENDING.value,
-                    "next_attempt_at": now,
-                    "manual_retry": True,
-                    "updated_at": now,
-                }
-            },
-        )
-        return None if doc is None else delivery_from_doc(doc)
+        doc = await self._deliveries.find_one({"_id": delivery_id})
+        requeued = transitions.requeued(doc, account_id, now)
+        if requeued is None:
+            return None
+        changes, entry = requeued
+        if await _insert_new(self._queue, [entry]):
+            return None
+        await self._deliveries.update_one({"_id": delivery_id}, {"$set": changes})
+        self._remember(entry)
+        return delivery_from_doc(entry["delivery"])
 
     async def cancel_pending(self, account_id: str, profile_id: str, now: datetime) -> int:
-        result = await self._deliveries.update_many(
-            {
-                "account_id": account_id,
-                "profile_id": profile_id,
-                "status": DeliveryStatus.PENDING.value,
-            },
-            {
-                "$set": {
-                    "status": DeliveryStatus.CANCELLED.value,
-                    "next_attempt_at": None,
-                    "updated_at": now,
+        waiting = [
+            e
+            async for e in self._queue.find(
+                {
+                    "delivery.account_id": account_id,
+                    "delivery.profile_id": profile_id,
+                    "lease": None,
                 }
-            },
-        )
-        return result.modified_count
+            )
+            if transitions.may_cancel(e, account_id, profile_id)
+        ]
+        claims = [transitions.claim(e, transitions.CANCELLED_BY, now, now) for e in waiting]
+        lost = await _insert_new(self._claims, claims)
+        won = [e for i, e in enumerate(waiting) if i not in lost]
+        for entry in won:
+            await self._leave(entry, transitions.cancelled(now))
+        return len(won)
 
     # Attempts
 
@@ -583,6 +683,7 @@ class MongoStore:
             result = await self._attempts.delete_many({"delivery_id": {"$in": gone}})
             attempts += result.deleted_count
             await self._keys.delete_many({"delivery._id": {"$in": gone}})
+            await self._claims.delete_many({"delivery_id": {"$in": gone}})
         result = await self._attempts.delete_many(
             {"delivery_id": None, "started_at": {"$lt": before}}
         )

@@ -125,7 +125,8 @@ async def _compare(ctx: Context, store: str, receiver: Receiver, requests_file: 
         return await _project(ctx, store, receiver, r, cap)
 
     async def measure_baseline(_: int) -> Run:
-        return await _baseline(ctx, receiver, requests_file, cap)
+        # The bare client uses no database, so FerretDB's limit is not its.
+        return await _baseline(ctx, receiver, requests_file, ctx.plan.tp_cap_seconds)
 
     def report(r: int, which: str, got: Run) -> None:
         ctx.log(f"throughput {store} round {r + 1} {which}: {got.rate:.0f} callbacks/s")

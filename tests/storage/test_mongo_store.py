@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
-from storage import MemoryStore, open_store
-from storage.codec import delivery_to_doc
+from domain.models import AttemptOutcome, DeliveryStatus
+from storage import MemoryStore, Outcome, open_store
+from storage.codec import delivery_from_doc, delivery_to_doc
 from storage.mongo import FEED, MongoStore
 from tests.storage.test_store_contract import next_attempt, nothing_more
-from tests.support.factories import attempt, delivery, profile
+from tests.support.factories import at, attempt, delivery, profile
 
 pytestmark = pytest.mark.mongo
 
@@ -99,6 +101,57 @@ async def test_a_dropped_follower_stops_reading_the_feed(mongo_store: MongoStore
     async with asyncio.timeout(10):
         while mongo_store._tails:
             await asyncio.sleep(0.1)
+
+
+async def test_only_unfinished_deliveries_are_in_the_queue(mongo_store: MongoStore) -> None:
+    finished = delivery("acc_one", "prf_1", next_attempt_at=at(0))
+    waiting = delivery("acc_one", "prf_1", next_attempt_at=at(50))
+    await mongo_store.insert_deliveries([finished, waiting])
+    await mongo_store.claim_due("worker-1", at(10), at(70), 10)
+
+    await mongo_store.release(
+        finished.id, "worker-1", Outcome(DeliveryStatus.SUCCEEDED, 1, None), at(20)
+    )
+
+    queued = await mongo_store._db["delivery_queue"].find({}, {"_id": 1}).to_list(None)
+    assert [q["_id"] for q in queued] == [waiting.id]
+    stored = await mongo_store._db["deliveries"].find_one({"_id": finished.id})
+    assert stored is not None
+    assert delivery_from_doc(stored) == replace(
+        finished,
+        status=DeliveryStatus.SUCCEEDED,
+        attempt_count=1,
+        next_attempt_at=None,
+        updated_at=at(20),
+    )
+
+
+async def test_a_claim_whose_claimer_stopped_before_moving_the_queue_on_is_passed(
+    mongo_store: MongoStore,
+) -> None:
+    given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
+    await mongo_store.insert_deliveries([given])
+    # Another process took attempt 1 and stopped before writing its lease into the queue.
+    await mongo_store._db["delivery_claims"].insert_one(
+        {
+            "_id": f"{given.id}/1",
+            "delivery_id": given.id,
+            "number": 1,
+            "owner": "worker-1",
+            "since": at(10),
+            "until": at(70),
+        }
+    )
+
+    while_leased = await mongo_store.claim_due("worker-2", at(30), at(90), 10)
+    moved_on = await mongo_store.claim_due("worker-2", at(80), at(140), 10)
+    [resent] = await mongo_store.claim_due("worker-2", at(81), at(141), 10)
+
+    assert (while_leased, moved_on) == ([], [])
+    assert resent.attempt_count == 1
+    assert [
+        (a.number, a.outcome) for a in await mongo_store.list_attempts("acc_one", [given.id])
+    ] == [(1, AttemptOutcome.LOST)]
 
 
 async def test_open_store_picks_the_store_by_url(mongodb_url: str) -> None:

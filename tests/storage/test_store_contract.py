@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from catalog import ChannelKind
+from domain.ids import attempt_id
 from domain.models import (
     Attempt,
     AttemptOutcome,
@@ -28,6 +29,8 @@ from storage import (
     ProfileFilter,
     Store,
 )
+from storage.mongo import MongoStore
+from storage.transitions import LOST_ERROR
 from tests.support.factories import account, at, attempt, delivery, profile
 
 ACC = "acc_one"
@@ -506,6 +509,120 @@ async def test_a_delivery_not_being_delivered_cannot_be_released(store: Store) -
         is False
     )
     assert await store.get_delivery(ACC, given.id) == given
+
+
+# Each attempt once
+
+
+@pytest.fixture
+async def rival(store: Store, request: pytest.FixtureRequest) -> AsyncIterator[Store]:
+    """Another client of the same data, as a second process has: a MongoDB store of its own
+    on the test's database; the embedded store lives in one process, so it is itself."""
+    if not isinstance(store, MongoStore):
+        yield store
+        return
+    other = MongoStore(
+        request.getfixturevalue("mongodb_url"), request.getfixturevalue("mongo_database")
+    )
+    await other.start()
+    yield other
+    await other.close()
+
+
+async def test_a_delivery_two_clients_race_for_is_claimed_by_one(
+    store: Store, rival: Store
+) -> None:
+    for r in range(10):
+        await store.insert_deliveries([delivery(ACC, "prf_1", next_attempt_at=at(0))])
+
+        batches = await asyncio.gather(
+            store.claim_due("worker-1", at(10 + r), at(70 + r), 10),
+            rival.claim_due("worker-2", at(10 + r), at(70 + r), 10),
+        )
+
+        assert sorted(len(b) for b in batches) == [0, 1]
+
+
+async def test_a_resend_after_a_lease_ran_out_is_the_next_attempt_and_the_first_is_lost(
+    store: Store, rival: Store
+) -> None:
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+
+    [resent] = await rival.claim_due("worker-2", at(70), at(130), 10)
+
+    assert (resent.attempt_count, resent.lease_owner) == (1, "worker-2")
+    assert await rival.list_attempts(ACC, [given.id]) == [
+        Attempt(
+            id=attempt_id(given.id, 1),
+            account_id=ACC,
+            profile_id="prf_1",
+            delivery_id=given.id,
+            channel=ChannelKind.SMS,
+            number=1,
+            trigger=AttemptTrigger.EVENT,
+            outcome=AttemptOutcome.LOST,
+            request=SentRequest("", "", (), None),
+            status_code=None,
+            response_body=None,
+            duration_ms=60_000.0,
+            error=LOST_ERROR,
+            started_at=at(10),
+        )
+    ]
+
+
+async def test_attempt_numbers_keep_counting_after_a_lost_lease(store: Store, rival: Store) -> None:
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+    await rival.claim_due("worker-2", at(70), at(130), 10)
+    await rival.release(given.id, "worker-2", Outcome(DeliveryStatus.PENDING, 2, at(140)), at(80))
+
+    [third] = await store.claim_due("worker-1", at(140), at(200), 10)
+
+    assert third.attempt_count == 2
+    assert await store.get_delivery(ACC, given.id) == replace(
+        given,
+        status=DeliveryStatus.DELIVERING,
+        attempt_count=2,
+        next_attempt_at=at(140),
+        lease_owner="worker-1",
+        lease_expires_at=at(200),
+        updated_at=at(140),
+    )
+
+
+async def test_the_outcome_of_an_attempt_recorded_as_lost_is_refused(
+    store: Store, rival: Store
+) -> None:
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+    await rival.claim_due("worker-2", at(70), at(130), 10)
+
+    with pytest.raises(DuplicateRecord):
+        await store.insert_attempt(attempt(ACC, given.id, id=attempt_id(given.id, 1)))
+    assert [a.outcome for a in await store.list_attempts(ACC, [given.id])] == [AttemptOutcome.LOST]
+
+
+async def test_cancelling_and_claiming_one_delivery_never_both_win(
+    store: Store, rival: Store
+) -> None:
+    for r in range(5):
+        given = delivery(ACC, f"prf_{r}", next_attempt_at=at(0))
+        await store.insert_deliveries([given])
+
+        claimed, cancelled = await asyncio.gather(
+            store.claim_due("worker-1", at(10 + r), at(70 + r), 10),
+            rival.cancel_pending(ACC, f"prf_{r}", at(10 + r)),
+        )
+
+        assert len(claimed) + cancelled == 1
+        stored = await store.get_delivery(ACC, given.id)
+        assert stored is not None
+        assert stored.status is (DeliveryStatus.DELIVERING if claimed else DeliveryStatus.CANCELLED)
 
 
 # Manual retry and cancelling

@@ -1,0 +1,176 @@
+"""`python -m bench.commands [--stored N ...] [--callbacks N]`: database commands per
+delivered callback, counted with pymongo's command monitoring.
+
+For each size, a fresh database gets that many finished deliveries (`bench.seed`), then
+`--callbacks` reports go the engine's way on the happy path: published in one batch,
+claimed in batches of the engine's concurrency, the profile read, the attempt recorded
+(stored and put on the feed), the delivery released as succeeded. No HTTP is sent: the
+figure is the store's, and carries over to a real MongoDB deployment. Starts FerretDB unless
+MONGODB_URL is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import uuid
+from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from pymongo import monitoring
+
+from bench import seed
+from bench.processes import Children
+from bench.stores import MONGODB, Stores
+from catalog import BodyFormat, ChannelKind, HttpMethod
+from domain import clock
+from domain.ids import attempt_id, sortable_id
+from domain.models import (
+    Attempt,
+    AttemptOutcome,
+    AttemptTrigger,
+    DeliveryStatus,
+    Profile,
+    SentRequest,
+)
+from storage import Outcome
+from storage.mongo import MongoStore
+
+CONCURRENCY = 32
+LEASE = timedelta(seconds=60)
+
+
+class _Counting(monitoring.CommandListener):
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.on = False
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if self.on:
+            self.counts[event.command_name] += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+def _profile(account_id: str) -> Profile:
+    now = clock.now()
+    return Profile(
+        id=sortable_id("prf"),
+        account_id=account_id,
+        title="commands",
+        channel=ChannelKind.SMS,
+        event="SMS Send",
+        http_method=HttpMethod.POST,
+        endpoint="http://127.0.0.1:9/hook",
+        variables=("status", "ref"),
+        body_template={"status": "<status>", "ref": "<ref>"},
+        body_format=BodyFormat.JSON,
+        headers=(),
+        encryption=None,
+        response_message=None,
+        sealed_signing_secrets=(),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def _measure(url: str, database: str, stored: int, callbacks: int, count: _Counting) -> str:
+    store = MongoStore(url, database)
+    await store.start()
+    try:
+        account_id = sortable_id("acc")
+        profile = _profile(account_id)
+        await store.insert_profile(profile)
+        for first in range(0, stored, seed.CHUNK):
+            size = min(seed.CHUNK, stored - first)
+            await store.insert_deliveries(seed.finished(account_id, profile.id, size, first))
+        reports = [
+            replace(d, status=DeliveryStatus.PENDING, next_attempt_at=clock.now())
+            for d in seed.finished(account_id, profile.id, callbacks, stored)
+        ]
+        count.counts.clear()
+        count.on = True
+        await store.insert_deliveries(reports)
+        published = sum(count.counts.values())
+        delivered = 0
+        while delivered < callbacks:
+            now = clock.now()
+            batch = await store.claim_due("commands", now, now + LEASE, CONCURRENCY)
+            for delivery in batch:
+                await store.get_profile(account_id, delivery.profile_id)
+                number = delivery.attempt_count + 1
+                await store.insert_attempt(
+                    Attempt(
+                        id=attempt_id(delivery.id, number),
+                        account_id=account_id,
+                        profile_id=profile.id,
+                        delivery_id=delivery.id,
+                        channel=ChannelKind.SMS,
+                        number=number,
+                        trigger=AttemptTrigger.EVENT,
+                        outcome=AttemptOutcome.SUCCEEDED,
+                        request=SentRequest("POST", profile.endpoint, (), "{}"),
+                        status_code=200,
+                        response_body="ok",
+                        duration_ms=1.0,
+                        error=None,
+                        started_at=now,
+                    )
+                )
+                await store.release(
+                    delivery.id,
+                    "commands",
+                    Outcome(DeliveryStatus.SUCCEEDED, number, None),
+                    clock.now(),
+                )
+            delivered += len(batch)
+        count.on = False
+        total = sum(count.counts.values()) - published
+        kinds = ", ".join(f"{name} {n / callbacks:.2f}" for name, n in sorted(count.counts.items()))
+        return (
+            f"{stored:>7} stored: {total / callbacks:.2f} commands per callback after "
+            f"publishing ({published} commands to publish {callbacks}); all commands per "
+            f"callback: {kinds}"
+        )
+    finally:
+        await store.close()
+
+
+async def _run(stores: Stores, sizes: list[int], callbacks: int) -> list[str]:
+    count = _Counting()
+    monitoring.register(count)
+    lines = []
+    for size in sizes:
+        env = await stores.env(MONGODB, f"commands{size}")
+        lines.append(
+            await _measure(env["MONGODB_URL"], env["CALLBACKD_DATABASE"], size, callbacks, count)
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.commands", description=__doc__)
+    parser.add_argument("--stored", type=int, nargs="+", default=[1_000, 10_000])
+    parser.add_argument("--callbacks", type=int, default=320)
+    args = parser.parse_args(argv)
+    with Children(Path(tempfile.mkdtemp(prefix="callbackd-commands-"))) as children:
+        stores = Stores(children, uuid.uuid4().hex[:8])
+        try:
+            for line in asyncio.run(_run(stores, args.stored, args.callbacks)):
+                print(line)
+        finally:
+            stores.drop_all()
+            children.stop_all()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
