@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -57,6 +58,7 @@ class FerretDB:
         self._dir = Path(tempfile.mkdtemp(prefix="callbackd-ferretdb-"))
         self._log_path = self._dir / "ferretdb.log"
         self._process: subprocess.Popen[bytes] | None = None
+        self.port = 0
         self.url = ""
 
     def start(self, timeout: float = 30.0) -> None:
@@ -69,30 +71,33 @@ class FerretDB:
     def _start(self, timeout: float) -> None:
         # The free port can be taken by someone else before FerretDB binds it; try another.
         for _ in range(3):
-            port = _free_port()
-            with self._log_path.open("ab") as log:
-                self._process = subprocess.Popen(
-                    [
-                        str(self._binary),
-                        "--handler=sqlite",
-                        # A throwaway database: commits need not wait for the disk
-                        # (synchronous=normal with the WAL FerretDB sets), as MongoDB's
-                        # journal groups its commits too.
-                        f"--sqlite-url=file:{self._dir}/?_pragma=synchronous(normal)",
-                        f"--listen-addr=127.0.0.1:{port}",
-                        "--telemetry=disable",
-                        # Otherwise every instance tries to bind 127.0.0.1:8088.
-                        "--debug-addr=-",
-                        f"--state-dir={self._dir}",
-                        "--log-level=warn",
-                    ],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            self.url = f"mongodb://127.0.0.1:{port}/"
+            self.port = _free_port()
+            self._launch()
             if self._wait_until_ready(timeout):
                 return
         raise FerretDBUnavailable(f"FerretDB did not start; its log:\n{self._log_tail()}")
+
+    def _launch(self) -> None:
+        with self._log_path.open("ab") as log:
+            self._process = subprocess.Popen(
+                [
+                    str(self._binary),
+                    "--handler=sqlite",
+                    # A throwaway database: commits need not wait for the disk
+                    # (synchronous=normal with the WAL FerretDB sets), as MongoDB's
+                    # journal groups its commits too.
+                    f"--sqlite-url=file:{self._dir}/?_pragma=synchronous(normal)",
+                    f"--listen-addr=127.0.0.1:{self.port}",
+                    "--telemetry=disable",
+                    # Otherwise every instance tries to bind 127.0.0.1:8088.
+                    "--debug-addr=-",
+                    f"--state-dir={self._dir}",
+                    "--log-level=warn",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.url = f"mongodb://127.0.0.1:{self.port}/"
 
     def _wait_until_ready(self, timeout: float) -> bool:
         """True once it answers a ping; false if it exited first."""
@@ -117,6 +122,27 @@ class FerretDB:
     def _log_tail(self) -> str:
         lines = self._log_path.read_text(errors="replace").splitlines()
         return "\n".join(lines[-30:])
+
+    def kill(self) -> None:
+        """Ends the server as a crash would (SIGKILL), keeping its data for `restart`."""
+        assert self._process is not None
+        self._process.kill()
+        self._process.wait()
+
+    def restart(self, timeout: float = 30.0) -> None:
+        """Starts the server again after `kill`, on the same port with the same data."""
+        self._launch()
+        if not self._wait_until_ready(timeout):
+            raise FerretDBUnavailable(f"FerretDB did not restart; its log:\n{self._log_tail()}")
+
+    def pause(self) -> None:
+        """Freezes the server (SIGSTOP): connections stay open and nothing answers."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self._process is not None
+        self._process.send_signal(signal.SIGCONT)
 
     def stop(self) -> None:
         if self._process is not None:
