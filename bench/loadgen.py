@@ -31,7 +31,8 @@ def _request(spec: dict[str, Any]) -> bytes:
     return "\r\n".join(lines).encode() + body
 
 
-async def _read_response(reader: asyncio.StreamReader) -> int:
+async def read_response(reader: asyncio.StreamReader) -> int:
+    """Reads one answer off a keep-alive connection; answers its status."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head[9:12])
     length = None
@@ -57,7 +58,7 @@ async def _connection(
             if sent >= stop_at:
                 return
             writer.write(request)
-            status = await _read_response(reader)
+            status = await read_response(reader)
             done = time.perf_counter()
             if sent >= count_from:
                 counts["requests"] += 1

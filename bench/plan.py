@@ -40,6 +40,14 @@ class Plan:
     grow_repeats: int
     grow_queries: int
     grow_cap_seconds: float
+    # 6. The edge under hostile documents
+    edge_profiles: int
+    edge_deliveries: int
+    edge_sends: int
+    edge_seconds: float
+    edge_flood_concurrency: int
+    edge_flood_bytes: int
+    edge_rounds: int
     # Delivery concurrency of callbackd (CALLBACKD_WORKERS) and so of every bare client.
     workers: int = 32
 
@@ -71,6 +79,13 @@ FULL = Plan(
     grow_repeats=3,
     grow_queries=100,
     grow_cap_seconds=60,
+    edge_profiles=10,
+    edge_deliveries=5,
+    edge_sends=3,
+    edge_seconds=5,
+    edge_flood_concurrency=10,
+    edge_flood_bytes=20_000,
+    edge_rounds=3,
 )
 
 SMOKE = Plan(
@@ -100,6 +115,13 @@ SMOKE = Plan(
     grow_repeats=1,
     grow_queries=5,
     grow_cap_seconds=20,
+    edge_profiles=2,
+    edge_deliveries=3,
+    edge_sends=1,
+    edge_seconds=0.5,
+    edge_flood_concurrency=2,
+    edge_flood_bytes=20_000,
+    edge_rounds=1,
 )
 
 

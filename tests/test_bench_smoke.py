@@ -23,6 +23,7 @@ SCENARIOS = {
     "3 dashboard reads": {"embedded", "mongodb"},
     "4 live fan-out": {"embedded"},
     "5 growth": {"embedded", "mongodb"},
+    "6 edge": {"embedded"},
 }
 
 pytestmark = pytest.mark.mongo

@@ -1,4 +1,4 @@
-"""The five scenarios, in the order the suite runs them."""
+"""The six scenarios, in the order the suite runs them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from bench.context import Context
 from bench.results import Row
-from bench.scenarios import dashboard, fanout, growth, latency, throughput
+from bench.scenarios import dashboard, edge, fanout, growth, latency, throughput
 
 Scenario = Callable[[Context], Awaitable[list[Row]]]
 
@@ -16,4 +16,5 @@ ALL: dict[str, Scenario] = {
     "dashboard": dashboard.run,
     "fanout": fanout.run,
     "growth": growth.run,
+    "edge": edge.run,
 }
