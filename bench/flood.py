@@ -21,6 +21,8 @@ import uvloop
 from bench.hostile import flood_document
 from bench.loadgen import read_response
 
+READY = "flooding"
+
 
 def _request(port: int, document: str) -> bytes:
     body = json.dumps({"query": document}).encode()
@@ -32,9 +34,13 @@ def _request(port: int, document: str) -> bytes:
 
 
 async def _connection(
-    spec: dict[str, Any], first: int, statuses: Counter[str], stop_at: float
+    spec: dict[str, Any],
+    connection: tuple[asyncio.StreamReader, asyncio.StreamWriter],
+    first: int,
+    statuses: Counter[str],
+    stop_at: float,
 ) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", spec["port"])
+    reader, writer = connection
     n = first
     try:
         while (left := stop_at - time.perf_counter()) > 0:
@@ -51,13 +57,21 @@ async def _connection(
 
 
 async def run(spec: dict[str, Any]) -> dict[str, Any]:
+    connections = [
+        await asyncio.open_connection("127.0.0.1", spec["port"]) for _ in range(spec["concurrency"])
+    ]
+    # The bench measures from this line on.
+    print(READY, flush=True)
     statuses: Counter[str] = Counter()
     started = time.perf_counter()
     stop_at = started + spec["seconds"]
     # Numbered from the process id too, so no two runs send the same document.
     base = os.getpid() * 1_000_000
     await asyncio.gather(
-        *(_connection(spec, base + i, statuses, stop_at) for i in range(spec["concurrency"]))
+        *(
+            _connection(spec, connection, base + i, statuses, stop_at)
+            for i, connection in enumerate(connections)
+        )
     )
     return {"statuses": dict(statuses), "seconds": time.perf_counter() - started}
 

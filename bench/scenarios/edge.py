@@ -24,7 +24,8 @@ import httpx
 from bench import hostile, server
 from bench.api import Api
 from bench.context import Context
-from bench.processes import python, python_env, wait_exit
+from bench.flood import READY
+from bench.processes import line_starting, python, python_env, wait_exit, wait_until
 from bench.results import Row, Target
 from bench.stats import median, percentile
 from bench.stores import EMBEDDED
@@ -107,6 +108,7 @@ async def _flooded(ctx: Context, srv: server.Server, client: httpx.AsyncClient) 
     path.write_text(json.dumps(spec))
     flood = ctx.children.spawn("flood", python("bench.flood", str(path)), python_env())
     try:
+        await wait_until(flood, lambda: line_starting(flood, READY) is not None, "the flood")
         latencies = await _probe(client, srv.graphql, plan.edge_seconds)
         await wait_exit(flood, "flood", plan.edge_seconds + 60)
     finally:
