@@ -479,6 +479,10 @@ class MongoStore:
             yield batch
 
     async def replace_sealed(self, changes: Sequence[tuple[Profile, Profile]]) -> list[bool]:
+        if self._id_filters_only:
+            # FerretDB's SQLite takes one write at a time: parallel writes only queue for its
+            # lock, and past its busy timeout fail with "database is locked".
+            return [await self._replace_sealed(o, n) for o, n in changes]
         return list(await asyncio.gather(*(self._replace_sealed(o, n) for o, n in changes)))
 
     async def _replace_sealed(self, old: Profile, new: Profile) -> bool:
