@@ -481,7 +481,8 @@ class MongoStore:
     async def replace_sealed(self, changes: Sequence[tuple[Profile, Profile]]) -> list[bool]:
         if self._id_filters_only:
             # FerretDB's SQLite takes one write at a time: parallel writes only queue for its
-            # lock, and past its busy timeout fail with "database is locked".
+            # lock, and past its busy timeout fail with "database is locked". (Each of them
+            # scans the collection too: its UPDATE names `_id` otherwise than its index.)
             return [await self._replace_sealed(o, n) for o, n in changes]
         return list(await asyncio.gather(*(self._replace_sealed(o, n) for o, n in changes)))
 
