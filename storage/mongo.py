@@ -384,11 +384,20 @@ class MongoStore:
         return None if doc is None else api_key_from_doc(doc)
 
     async def touch_api_key(self, key_hash: str, used_at: datetime, unless_after: datetime) -> bool:
-        not_since = {"$or": [{"last_used_at": None}, {"last_used_at": {"$lte": unless_after}}]}
-        doc = await self._modify(
-            self._api_keys, key_hash, not_since, {"$set": {"last_used_at": used_at}}
-        )
-        return doc is not None
+        where: Doc | None
+        if self._id_filters_only:
+            doc = await self._api_keys.find_one({"_id": key_hash}, {"last_used_at": 1})
+            last = None if doc is None else doc["last_used_at"]
+            where = None if doc is None or (last and last > unless_after) else {"_id": key_hash}
+        else:
+            where = {
+                "_id": key_hash,
+                "$or": [{"last_used_at": None}, {"last_used_at": {"$lte": unless_after}}],
+            }
+        if where is None:
+            return False
+        result = await self._api_keys.update_one(where, {"$set": {"last_used_at": used_at}})
+        return result.matched_count == 1
 
     # Profiles
 
