@@ -1,4 +1,4 @@
-"""The `callbackd` command: serve, worker, account create."""
+"""The `callbackd` command: serve, worker, account, secrets."""
 
 from __future__ import annotations
 
@@ -7,14 +7,20 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Awaitable, Callable
+from functools import partial
 
 import uvicorn
 from starlette.types import ASGIApp
 
+from callbackd import account_commands, rekey_command
 from callbackd import services as wiring
 from callbackd.app import create_app
 from callbackd.config import ConfigError, Settings, add_arguments, load
 from domain.accounts import InvalidRegion
+from domain.rekeying import DEFAULT_BATCH
+from domain.secretbox import SecretBox
+from storage import Store, open_store
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +38,33 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("name", help="account name")
     create.add_argument("--region", default="IN", help="region prefix of profile ids (IN)")
     add_arguments(create)
+    listing = account_commands.add_parser("list", help="accounts, regions and key counts")
+    add_arguments(listing)
+    keys = account_commands.add_parser("keys", help="an account's keys, by prefix")
+    keys.add_argument("name", help="account name or id")
+    add_arguments(keys)
+    key = account_commands.add_parser("key", help="create or revoke an account's API key")
+    key_commands = key.add_subparsers(dest="key_command", required=True)
+    key_create = key_commands.add_parser("create", help="create a key; prints it as the last line")
+    key_create.add_argument("name", help="account name or id")
+    key_create.add_argument("--label", help="what the key is for")
+    add_arguments(key_create)
+    key_revoke = key_commands.add_parser(
+        "revoke", help="revoke a key at once, on every server sharing the database"
+    )
+    key_revoke.add_argument("name", help="account name or id")
+    key_revoke.add_argument("prefix", help="the key's prefix, as `account keys` shows")
+    add_arguments(key_revoke)
+    secrets = commands.add_parser("secrets", help="manage stored secrets")
+    secret_commands = secrets.add_subparsers(dest="secrets_command", required=True)
+    rekey = secret_commands.add_parser(
+        "rekey", help="re-seal every stored secret with the first CALLBACKD_SECRET_KEY"
+    )
+    rekey.add_argument(
+        "--batch-size", type=int, default=DEFAULT_BATCH, help=f"profiles a batch ({DEFAULT_BATCH})"
+    )
+    rekey.add_argument("--after", help="start after this profile id (the last one reported)")
+    add_arguments(rekey)
     return parser
 
 
@@ -92,6 +125,37 @@ async def _create_account(settings: Settings, name: str, region: str) -> str:
     return key
 
 
+async def _on_store(settings: Settings, command: Callable[[Store], Awaitable[int]]) -> int:
+    store = open_store(settings.mongodb_url, settings.database)
+    await store.start()
+    try:
+        return await command(store)
+    finally:
+        await store.close()
+
+
+def _operate(args: argparse.Namespace, settings: Settings) -> int:
+    """The account and secrets commands other than `account create`, on the shared store."""
+    command: Callable[[Store], Awaitable[int]]
+    if args.command == "secrets":
+        if args.batch_size < 1:
+            print("callbackd: --batch-size must be at least 1", file=sys.stderr)
+            return 2
+        box = SecretBox(settings.secret_keys)
+        command = partial(
+            rekey_command.rekey, box=box, batch_size=args.batch_size, after=args.after
+        )
+    elif args.account_command == "list":
+        command = account_commands.list_accounts
+    elif args.account_command == "keys":
+        command = partial(account_commands.list_keys, name=args.name)
+    elif args.key_command == "create":
+        command = partial(account_commands.create_key, name=args.name, label=args.label)
+    else:
+        command = partial(account_commands.revoke_key, name=args.name, prefix=args.prefix)
+    return asyncio.run(_on_store(settings, command))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -113,6 +177,15 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         asyncio.run(_work(settings))
         return 0
+    if args.command == "secrets" or args.account_command != "create":
+        if settings.mongodb_url is None:
+            print(
+                "callbackd: this command needs MONGODB_URL: the embedded store lives inside "
+                "one server process",
+                file=sys.stderr,
+            )
+            return 2
+        return _operate(args, settings)
     if settings.mongodb_url is None:
         print(
             "callbackd: warning: no MONGODB_URL, so this account lives only in this process",

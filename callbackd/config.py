@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from domain.secretbox import generate_server_key, parse_server_key
+from domain.secretbox import InvalidServerKey, generate_server_key, parse_server_keys
 
 
 class ConfigError(ValueError):
@@ -33,7 +33,8 @@ OPTIONS = (
     Option(
         "CALLBACKD_SECRET_KEY",
         "--secret-key",
-        "32 bytes in base64 that encrypt stored secrets; required with MongoDB",
+        "32 bytes in base64 that encrypt stored secrets; several, comma-separated and newest "
+        "first, while rotating (`callbackd secrets rekey`); required with MongoDB",
         None,
     ),
     Option(
@@ -89,7 +90,8 @@ class Settings:
     database: str
     host: str
     port: int
-    secret_key: bytes
+    # Newest first: the first seals, every one opens.
+    secret_keys: tuple[bytes, ...]
     secret_key_generated: str | None
     allow_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
     max_attempts: int
@@ -133,7 +135,10 @@ def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None 
             raise ConfigError("CALLBACKD_SECRET_KEY is required with MongoDB")
         generated = key_text = generate_server_key()
     try:
-        key = parse_server_key(key_text)
+        keys = parse_server_keys(key_text)
+    except InvalidServerKey as exc:
+        raise ConfigError(f"CALLBACKD_SECRET_KEY: {exc}") from exc
+    try:
         networks = tuple(
             ipaddress.ip_network(part.strip(), strict=False)
             for part in (raw["CALLBACKD_ALLOW_NETWORKS"] or "").split(",")
@@ -146,7 +151,7 @@ def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None 
         database=raw["CALLBACKD_DATABASE"] or "callbackd",
         host=raw["CALLBACKD_HOST"] or "127.0.0.1",
         port=_number(raw, "CALLBACKD_PORT", int, 0),
-        secret_key=key,
+        secret_keys=keys,
         secret_key_generated=generated,
         allow_networks=networks,
         max_attempts=_number(raw, "CALLBACKD_MAX_ATTEMPTS", int, 1),

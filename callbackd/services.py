@@ -53,7 +53,7 @@ class Runtime:
 
 def build(settings: Settings) -> Runtime:
     store = open_store(settings.mongodb_url, settings.database)
-    box = SecretBox(settings.secret_key)
+    box = SecretBox(settings.secret_keys)
     guard = Guard(settings.allow_networks)
     client = new_client(guard, settings.request_timeout_seconds, max(settings.workers, 4))
     sender = Sender(client, settings.request_timeout_seconds)

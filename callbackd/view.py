@@ -24,6 +24,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from callbackd import request_json
 from callbackd.body_limit import BodyTooLarge
+from callbackd.key_watch import KeyWatch
 from callbackd.live import SharedStreams, encode_message, sharing_handler
 from domain.models import Account
 from graph.context import Context, Services
@@ -57,6 +58,7 @@ class GraphQLView(GraphQL[Context, None]):
         self._services = services
         self.shared_streams = SharedStreams()
         self.graphql_transport_ws_handler_class = sharing_handler(self.shared_streams)
+        self.key_watch = KeyWatch(services.accounts)
 
     @overload
     async def run(
@@ -130,6 +132,8 @@ class GraphQLView(GraphQL[Context, None]):
             raise ConnectionRejectionError({"message": e.message}) from e
         if context.account is None:
             raise ConnectionRejectionError({"message": UNAUTHENTICATED_MESSAGE})
+        # Revoking the key later closes this connection with 4403.
+        self.key_watch.watch(context.request, bearer)
         acknowledged: UnsetType = UNSET
         return acknowledged
 

@@ -26,6 +26,8 @@ class ErrorCode(Enum):
     TOO_MANY = "TOO_MANY"
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
+    LAST_KEY = "LAST_KEY"
+    ALREADY_REVOKED = "ALREADY_REVOKED"
 
 
 @dataclass(frozen=True, slots=True)

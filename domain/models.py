@@ -19,8 +19,25 @@ class Account:
     id: str
     name: str
     region: str
-    key_hash: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """One of an account's API keys, kept as the SHA-256 hash of the key."""
+
+    key_hash: str
+    account_id: str
+    prefix: str
+    """The key's first characters, shown so people can tell keys apart; unique per account."""
+    label: str | None
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
 
 
 class EncryptionAlgorithm(Enum):

@@ -194,5 +194,8 @@ UserErrorCodeEnum = _graphql_enum(
         ErrorCode.NOT_FOUND: "No object of the caller's account has this id.",
         ErrorCode.CONFLICT: "The object is not in a state that allows this change, or "
         "changed meanwhile; read it again.",
+        ErrorCode.LAST_KEY: "The API key is the account's last active one, so it cannot be "
+        "revoked; create another first.",
+        ErrorCode.ALREADY_REVOKED: "The API key is revoked already.",
     },
 )

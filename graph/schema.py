@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext as ExecutionContextType
 
+from graph.api_key_types import ApiKey, CreateApiKeyPayload, RevokeApiKeyPayload
 from graph.catalog_types import Channel
 from graph.common import Node
 from graph.delivery_io import (
@@ -27,7 +28,7 @@ from graph.profile_payloads import (
 )
 from graph.profile_types import CallbackProfile, CallbackProfileConnection
 from graph.unicode_input import UnicodeVariables
-from resolvers import catalog, deliveries, node, profiles
+from resolvers import api_keys, catalog, deliveries, node, profiles
 from resolvers.auth import AUTHENTICATED
 
 
@@ -70,6 +71,11 @@ class Query:
         description="Deliveries newest first, optionally of one profile or in one status. "
         "`first` defaults to 20 and is capped at 100.",
     )
+    api_keys: list[ApiKey] = strawberry.field(
+        resolver=api_keys.api_keys,
+        permission_classes=AUTHENTICATED,
+        description="The caller's account's API keys, oldest first, revoked ones included.",
+    )
 
 
 @strawberry.type(description="Changes. Every field needs an API key.")
@@ -110,6 +116,17 @@ class Mutation:
         permission_classes=AUTHENTICATED,
         description="Gives a profile a new signing secret; the old one signs beside it for "
         "24 hours.",
+    )
+    create_api_key: CreateApiKeyPayload = strawberry.mutation(
+        resolver=api_keys.create_api_key,
+        permission_classes=AUTHENTICATED,
+        description="Creates another API key for the caller's account; answers the key once.",
+    )
+    revoke_api_key: RevokeApiKeyPayload = strawberry.mutation(
+        resolver=api_keys.revoke_api_key,
+        permission_classes=AUTHENTICATED,
+        description="Revokes one of the account's keys at once, on every server; open "
+        "subscriptions using it are closed with 4403. The last active key cannot be revoked.",
     )
 
 

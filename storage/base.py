@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from catalog import ChannelKind
 from domain.models import (
     Account,
+    ApiKey,
     Attempt,
     Delivery,
     DeliveryStatus,
@@ -71,7 +72,38 @@ class Store(Protocol):
 
     async def insert_account(self, account: Account) -> None: ...
 
-    async def find_account_by_key_hash(self, key_hash: str) -> Account | None: ...
+    async def find_account_by_key_hash(self, key_hash: str) -> Account | None:
+        """The account of an active (unrevoked) key."""
+
+    async def get_account(self, account_id: str) -> Account | None: ...
+
+    async def list_accounts(self) -> list[Account]:
+        """Every account, oldest first."""
+
+    # API keys: an account has any number, each stored once, by the hash of the key.
+
+    async def insert_api_key(self, key: ApiKey) -> None:
+        """Raises DuplicateRecord when a key with the same hash is stored."""
+
+    async def find_api_key(self, key_hash: str) -> ApiKey | None:
+        """The key with this hash, revoked or not."""
+
+    async def find_api_keys(self, key_hashes: Sequence[str]) -> list[ApiKey]:
+        """The keys among `key_hashes` that exist, in any order."""
+
+    async def list_api_keys(self, account_id: str) -> list[ApiKey]:
+        """The account's keys, oldest first, revoked ones included."""
+
+    async def set_api_key_revoked(
+        self, key_hash: str, was: datetime | None, revoked_at: datetime | None
+    ) -> ApiKey | None:
+        """Sets the key's revocation time to `revoked_at` if it is still `was` (None: not
+        revoked); answers the key after the change, or None when the key is missing or its
+        revocation time is no longer `was`."""
+
+    async def touch_api_key(self, key_hash: str, used_at: datetime, unless_after: datetime) -> bool:
+        """Records `used_at` as the key's last use, unless a use after `unless_after` is
+        recorded already; answers whether it wrote."""
 
     async def insert_profile(self, profile: Profile) -> None: ...
 
@@ -103,6 +135,18 @@ class Store(Protocol):
     ) -> Profile | None: ...
 
     async def delete_profile(self, account_id: str, profile_id: str) -> bool: ...
+
+    def profiles_in_id_order(
+        self, after: str | None, batch_size: int
+    ) -> AsyncIterator[list[Profile]]:
+        """Every account's profiles in batches, in `_id` order, from the first id after
+        `after` on; for maintenance that visits all of them once."""
+        ...
+
+    async def replace_sealed(self, changes: Sequence[tuple[Profile, Profile]]) -> list[bool]:
+        """For each (old, new) pair, writes the new profile's sealed fields (headers,
+        encryption, signing secrets) where the stored ones still equal the old profile's;
+        answers, pair by pair, whether it wrote. Nothing else of the profile changes."""
 
     async def insert_deliveries(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
         """Stores new deliveries; where an idempotency key was already used by the account,

@@ -8,6 +8,7 @@ from typing import Any
 from catalog import BodyFormat, ChannelKind, HttpMethod
 from domain.models import (
     Account,
+    ApiKey,
     Attempt,
     AttemptOutcome,
     AttemptTrigger,
@@ -30,23 +31,57 @@ FINISHED_STATUSES = frozenset(s.value for s in DeliveryStatus) - ACTIVE_STATUSES
 
 
 def account_to_doc(a: Account) -> Doc:
-    return {
-        "_id": a.id,
-        "name": a.name,
-        "region": a.region,
-        "key_hash": a.key_hash,
-        "created_at": a.created_at,
-    }
+    return {"_id": a.id, "name": a.name, "region": a.region, "created_at": a.created_at}
 
 
 def account_from_doc(d: Doc) -> Account:
-    return Account(
-        id=d["_id"],
-        name=d["name"],
-        region=d["region"],
-        key_hash=d["key_hash"],
+    return Account(id=d["_id"], name=d["name"], region=d["region"], created_at=d["created_at"])
+
+
+def api_key_to_doc(k: ApiKey) -> Doc:
+    """Keyed by the hash, so authenticating is a read by `_id`, which FerretDB serves from
+    its index."""
+    return {
+        "_id": k.key_hash,
+        "account_id": k.account_id,
+        "prefix": k.prefix,
+        "label": k.label,
+        "created_at": k.created_at,
+        "last_used_at": k.last_used_at,
+        "revoked_at": k.revoked_at,
+    }
+
+
+def api_key_from_doc(d: Doc) -> ApiKey:
+    return ApiKey(
+        key_hash=d["_id"],
+        account_id=d["account_id"],
+        prefix=d["prefix"],
+        label=d["label"],
         created_at=d["created_at"],
+        last_used_at=d["last_used_at"],
+        revoked_at=d["revoked_at"],
     )
+
+
+# The prefix shown for a key stored before accounts had several keys: only its hash is
+# known, so part of the hash stands in for the key's first characters.
+LEGACY_PREFIX = "legacy_"
+LEGACY_LABEL = "created with the account"
+
+
+def legacy_api_key_doc(account: Doc) -> Doc:
+    """The key document of an account document from before key management, which held
+    its one key's hash in `key_hash`."""
+    return {
+        "_id": account["key_hash"],
+        "account_id": account["_id"],
+        "prefix": LEGACY_PREFIX + account["key_hash"][:8],
+        "label": LEGACY_LABEL,
+        "created_at": account["created_at"],
+        "last_used_at": None,
+        "revoked_at": None,
+    }
 
 
 def body_template_to_doc(template: Any) -> str:
@@ -123,6 +158,15 @@ def profile_from_doc(d: Doc) -> Profile:
         created_at=d["created_at"],
         updated_at=d["updated_at"],
     )
+
+
+# Every field of a profile document that holds sealed values (among plain ones).
+SEALED_FIELDS = ("headers", "encryption", "signing_secrets")
+
+
+def sealed_fields_to_doc(p: Profile) -> Doc:
+    doc = profile_to_doc(p)
+    return {field: doc[field] for field in SEALED_FIELDS}
 
 
 def delivery_to_doc(x: Delivery) -> Doc:

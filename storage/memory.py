@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.models import (
     Account,
+    ApiKey,
     Attempt,
     Delivery,
     Profile,
@@ -24,9 +25,12 @@ from storage import transitions
 from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
     ACTIVE_STATUSES,
+    SEALED_FIELDS,
     Doc,
     account_from_doc,
     account_to_doc,
+    api_key_from_doc,
+    api_key_to_doc,
     attempt_from_doc,
     attempt_to_doc,
     body_template_to_doc,
@@ -34,6 +38,7 @@ from storage.codec import (
     delivery_to_doc,
     profile_from_doc,
     profile_to_doc,
+    sealed_fields_to_doc,
     signing_secrets_to_docs,
 )
 from storage.errors import DuplicateRecord
@@ -116,7 +121,7 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._accounts: dict[str, Doc] = {}
-        self._account_by_key_hash: dict[str, str] = {}
+        self._api_keys: dict[str, Doc] = {}
         self._profiles: dict[str, Doc] = {}
         self._profile_timelines: dict[str, _Timeline] = {}
         self._deliveries: dict[str, Doc] = {}
@@ -147,14 +152,63 @@ class MemoryStore:
 
     async def insert_account(self, account: Account) -> None:
         doc = _bson(account_to_doc(account))
-        if doc["_id"] in self._accounts or doc["key_hash"] in self._account_by_key_hash:
-            raise DuplicateRecord(f"account {account.id} or its key hash is already stored")
+        if doc["_id"] in self._accounts:
+            raise DuplicateRecord(f"account {account.id} is already stored")
         self._accounts[doc["_id"]] = doc
-        self._account_by_key_hash[doc["key_hash"]] = doc["_id"]
 
     async def find_account_by_key_hash(self, key_hash: str) -> Account | None:
-        account_id = self._account_by_key_hash.get(key_hash)
-        return None if account_id is None else account_from_doc(_bson(self._accounts[account_id]))
+        key = self._api_keys.get(key_hash)
+        if key is None or key["revoked_at"] is not None:
+            return None
+        return await self.get_account(key["account_id"])
+
+    async def get_account(self, account_id: str) -> Account | None:
+        doc = self._accounts.get(account_id)
+        return None if doc is None else account_from_doc(_bson(doc))
+
+    async def list_accounts(self) -> list[Account]:
+        docs = sorted(self._accounts.values(), key=lambda d: (d["created_at"], d["_id"]))
+        return [account_from_doc(_bson(d)) for d in docs]
+
+    # API keys
+
+    async def insert_api_key(self, key: ApiKey) -> None:
+        if key.key_hash in self._api_keys:
+            raise DuplicateRecord("an API key with this hash is already stored")
+        self._api_keys[key.key_hash] = _bson(api_key_to_doc(key))
+
+    async def find_api_key(self, key_hash: str) -> ApiKey | None:
+        doc = self._api_keys.get(key_hash)
+        return None if doc is None else api_key_from_doc(_bson(doc))
+
+    async def find_api_keys(self, key_hashes: Sequence[str]) -> list[ApiKey]:
+        docs = (self._api_keys.get(h) for h in dict.fromkeys(key_hashes))
+        return [api_key_from_doc(_bson(d)) for d in docs if d is not None]
+
+    async def list_api_keys(self, account_id: str) -> list[ApiKey]:
+        docs = sorted(
+            (d for d in self._api_keys.values() if d["account_id"] == account_id),
+            key=lambda d: (d["created_at"], d["_id"]),
+        )
+        return [api_key_from_doc(_bson(d)) for d in docs]
+
+    async def set_api_key_revoked(
+        self, key_hash: str, was: datetime | None, revoked_at: datetime | None
+    ) -> ApiKey | None:
+        doc = self._api_keys.get(key_hash)
+        if doc is None or doc["revoked_at"] != _bson(was):
+            return None
+        doc["revoked_at"] = _bson(revoked_at)
+        return api_key_from_doc(_bson(doc))
+
+    async def touch_api_key(self, key_hash: str, used_at: datetime, unless_after: datetime) -> bool:
+        doc = self._api_keys.get(key_hash)
+        if doc is None or (
+            doc["last_used_at"] is not None and doc["last_used_at"] > _date(unless_after)
+        ):
+            return False
+        doc["last_used_at"] = _date(used_at)
+        return True
 
     # Profiles
 
@@ -239,6 +293,28 @@ class MemoryStore:
         del self._profiles[profile_id]
         self._profile_timelines[account_id].remove(doc)
         return True
+
+    async def profiles_in_id_order(
+        self, after: str | None, batch_size: int
+    ) -> AsyncIterator[list[Profile]]:
+        ids = sorted(i for i in self._profiles if after is None or i > after)
+        for first in range(0, len(ids), batch_size):
+            docs = (self._profiles.get(i) for i in ids[first : first + batch_size])
+            batch = [profile_from_doc(_bson(d)) for d in docs if d is not None]
+            if batch:
+                yield batch
+
+    async def replace_sealed(self, changes: Sequence[tuple[Profile, Profile]]) -> list[bool]:
+        written: list[bool] = []
+        for old, new in changes:
+            doc = self._profiles.get(old.id)
+            before = _bson(sealed_fields_to_doc(old))
+            if doc is None or any(doc[f] != before[f] for f in SEALED_FIELDS):
+                written.append(False)
+                continue
+            doc.update(_bson(sealed_fields_to_doc(new)))
+            written.append(True)
+        return written
 
     # Deliveries
 

@@ -55,6 +55,7 @@ from pymongo.errors import (
 from domain import clock
 from domain.models import (
     Account,
+    ApiKey,
     Attempt,
     Delivery,
     Profile,
@@ -65,16 +66,21 @@ from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
     ACTIVE_STATUSES,
     FINISHED_STATUSES,
+    SEALED_FIELDS,
     Doc,
     account_from_doc,
     account_to_doc,
+    api_key_from_doc,
+    api_key_to_doc,
     attempt_from_doc,
     attempt_to_doc,
     body_template_to_doc,
     delivery_from_doc,
     delivery_to_doc,
+    legacy_api_key_doc,
     profile_from_doc,
     profile_to_doc,
+    sealed_fields_to_doc,
     signing_secrets_to_docs,
 )
 from storage.errors import DuplicateRecord
@@ -104,6 +110,8 @@ SWEEP_SECONDS = 0.25
 # How many of its own entries a process remembers; a server without workers never claims
 # them, and whatever is not remembered a sweep finds.
 OWN_ENTRIES = 20_000
+# The unique index of accounts' single key hash, before accounts had several keys.
+_LEGACY_KEY_INDEX = "key_hash_1"
 # Deliveries deleted per round of expiry: bounds the size of each `$in`.
 _EXPIRY_BATCH = 500
 
@@ -190,6 +198,7 @@ class MongoStore:
         )
         self._db: AsyncIOMotorDatabase[Doc] = self._client[database]
         self._accounts = self._db["accounts"]
+        self._api_keys = self._db["api_keys"]
         self._profiles = self._db["profiles"]
         self._deliveries = self._db["deliveries"]
         self._keys = self._db["idempotency_keys"]
@@ -215,7 +224,7 @@ class MongoStore:
             build = await self._db.command("buildInfo")
             self._id_filters_only = "ferretdbVersion" in build
         indexes: list[tuple[AsyncIOMotorCollection[Doc], IndexModel]] = [
-            (self._accounts, IndexModel("key_hash", unique=True)),
+            (self._api_keys, IndexModel([("account_id", ASCENDING), ("created_at", ASCENDING)])),
             (self._profiles, IndexModel([("account_id", ASCENDING), *_NEWEST_FIRST])),
             (self._deliveries, IndexModel([("account_id", ASCENDING), *_NEWEST_FIRST])),
             (
@@ -246,7 +255,19 @@ class MongoStore:
         # createIndexes names several indexes that all exist already.
         for collection, index in indexes:
             await collection.create_indexes([index])
+        await self._adopt_single_keys()
         await self._create_feed()
+
+    async def _adopt_single_keys(self) -> None:
+        """Moves the one key of accounts stored before accounts had several keys into
+        `api_keys`. The key document is written before the account's hash is dropped, so a
+        start stopped halfway is finished by the next one and the key works throughout."""
+        if _LEGACY_KEY_INDEX in await self._accounts.index_information():
+            # It was unique, and accounts no longer hold a key hash at all.
+            await self._accounts.drop_index(_LEGACY_KEY_INDEX)
+        async for account in self._accounts.find({"key_hash": {"$exists": True}}):
+            await _insert_new(self._api_keys, [legacy_api_key_doc(account)])
+            await self._accounts.update_one({"_id": account["_id"]}, {"$unset": {"key_hash": ""}})
 
     async def _create_feed(self) -> None:
         try:
@@ -311,14 +332,72 @@ class MongoStore:
         try:
             await self._accounts.insert_one(account_to_doc(account))
         except DuplicateKeyError as e:
-            raise DuplicateRecord(f"account {account.id} or its key hash is already stored") from e
+            raise DuplicateRecord(f"account {account.id} is already stored") from e
 
     async def find_account_by_key_hash(self, key_hash: str) -> Account | None:
+        key = await self.find_api_key(key_hash)
+        if key is None or key.revoked_at is not None:
+            return None
+        return await self.get_account(key.account_id)
+
+    async def get_account(self, account_id: str) -> Account | None:
+        # Requests wait on this lookup too (see find_api_key).
+        with pymongo.timeout(UNAVAILABLE_AFTER_SECONDS):
+            doc = await self._accounts.find_one({"_id": account_id})
+        return None if doc is None else account_from_doc(doc)
+
+    async def list_accounts(self) -> list[Account]:
+        cursor = self._accounts.find({}).sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+        return [account_from_doc(d) async for d in cursor]
+
+    # API keys
+
+    async def insert_api_key(self, key: ApiKey) -> None:
+        try:
+            await self._api_keys.insert_one(api_key_to_doc(key))
+        except DuplicateKeyError as e:
+            raise DuplicateRecord("an API key with this hash is already stored") from e
+
+    async def find_api_key(self, key_hash: str) -> ApiKey | None:
         # Every request waits on this lookup: with the database away, answer soon that it
         # is, rather than after the driver's 30 s default.
         with pymongo.timeout(UNAVAILABLE_AFTER_SECONDS):
-            doc = await self._accounts.find_one({"key_hash": key_hash})
-        return None if doc is None else account_from_doc(doc)
+            doc = await self._api_keys.find_one({"_id": key_hash})
+        return None if doc is None else api_key_from_doc(doc)
+
+    async def find_api_keys(self, key_hashes: Sequence[str]) -> list[ApiKey]:
+        cursor = self._api_keys.find({"_id": {"$in": list(key_hashes)}})
+        return [api_key_from_doc(d) async for d in cursor]
+
+    async def list_api_keys(self, account_id: str) -> list[ApiKey]:
+        cursor = self._api_keys.find({"account_id": account_id}).sort(
+            [("created_at", ASCENDING), ("_id", ASCENDING)]
+        )
+        return [api_key_from_doc(d) async for d in cursor]
+
+    async def set_api_key_revoked(
+        self, key_hash: str, was: datetime | None, revoked_at: datetime | None
+    ) -> ApiKey | None:
+        doc = await self._modify(
+            self._api_keys, key_hash, {"revoked_at": was}, {"$set": {"revoked_at": revoked_at}}
+        )
+        return None if doc is None else api_key_from_doc(doc)
+
+    async def touch_api_key(self, key_hash: str, used_at: datetime, unless_after: datetime) -> bool:
+        where: Doc | None
+        if self._id_filters_only:
+            doc = await self._api_keys.find_one({"_id": key_hash}, {"last_used_at": 1})
+            last = None if doc is None else doc["last_used_at"]
+            where = None if doc is None or (last and last > unless_after) else {"_id": key_hash}
+        else:
+            where = {
+                "_id": key_hash,
+                "$or": [{"last_used_at": None}, {"last_used_at": {"$lte": unless_after}}],
+            }
+        if where is None:
+            return False
+        result = await self._api_keys.update_one(where, {"$set": {"last_used_at": used_at}})
+        return result.matched_count == 1
 
     # Profiles
 
@@ -391,6 +470,42 @@ class MongoStore:
 
     async def delete_profile(self, account_id: str, profile_id: str) -> bool:
         return await self._remove(self._profiles, profile_id, {"account_id": account_id})
+
+    async def profiles_in_id_order(
+        self, after: str | None, batch_size: int
+    ) -> AsyncIterator[list[Profile]]:
+        # One cursor for the whole walk: each query with a range on `_id` would make FerretDB
+        # decode the whole collection again.
+        query: Doc = {} if after is None else {"_id": {"$gt": after}}
+        cursor = self._profiles.find(query).sort("_id", ASCENDING).batch_size(batch_size)
+        batch: list[Profile] = []
+        async for doc in cursor:
+            batch.append(profile_from_doc(doc))
+            if len(batch) == batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    async def replace_sealed(self, changes: Sequence[tuple[Profile, Profile]]) -> list[bool]:
+        if self._id_filters_only:
+            # FerretDB's SQLite takes one write at a time: parallel writes only queue for its
+            # lock, and past its busy timeout fail with "database is locked". (Each of them
+            # scans the collection too: its UPDATE names `_id` otherwise than its index.)
+            return [await self._replace_sealed(o, n) for o, n in changes]
+        return list(await asyncio.gather(*(self._replace_sealed(o, n) for o, n in changes)))
+
+    async def _replace_sealed(self, old: Profile, new: Profile) -> bool:
+        before = sealed_fields_to_doc(old)
+        if self._id_filters_only:
+            doc = await self._profiles.find_one({"_id": old.id}, list(SEALED_FIELDS))
+            if doc is None or any(doc.get(f) != before[f] for f in SEALED_FIELDS):
+                return False
+            where: Doc = {"_id": old.id}
+        else:
+            where = {"_id": old.id, **before}
+        result = await self._profiles.update_one(where, {"$set": sealed_fields_to_doc(new)})
+        return result.matched_count == 1
 
     # Deliveries
 

@@ -1,6 +1,8 @@
-"""Settings read from the environment: retention."""
+"""Settings read from the environment: retention, the secret keys."""
 
 from __future__ import annotations
+
+import base64
 
 import pytest
 
@@ -20,3 +22,32 @@ def test_a_retention_of_zero_keeps_them_forever() -> None:
 def test_a_retention_that_is_not_a_number_of_days_is_refused(given: str) -> None:
     with pytest.raises(ConfigError, match="CALLBACKD_RETENTION_DAYS must be"):
         load(environ={"CALLBACKD_RETENTION_DAYS": given})
+
+
+KEY_A = "q2l1cGtLb2Vlc2VjcmV0a2V5Zm9ydGVzdHNvbmx5MTI="
+KEY_B = "bm90aGVyLXNlY3JldC1rZXktZm9yLXRoZS10ZXN0cy0="
+
+
+def test_the_secret_key_may_list_several_keys_newest_first() -> None:
+    loaded = load(environ={"CALLBACKD_SECRET_KEY": f"{KEY_B}, {KEY_A}"})
+
+    assert loaded.secret_keys == (base64.b64decode(KEY_B), base64.b64decode(KEY_A))
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (f"{KEY_A},", "CALLBACKD_SECRET_KEY: secret key 2 of 2 is empty"),
+        (f"{KEY_A},,{KEY_B}", "CALLBACKD_SECRET_KEY: secret key 2 of 3 is empty"),
+        (f"{KEY_A},not base64!", "CALLBACKD_SECRET_KEY: secret key 2 of 2 is not base64"),
+        ("c2hvcnQ=", "CALLBACKD_SECRET_KEY: the secret key must be 32 bytes, got 5"),
+        (f"{KEY_A},c2hvcnQ=", "CALLBACKD_SECRET_KEY: secret key 2 of 2 must be 32 bytes, got 5"),
+        (f"{KEY_A},{KEY_A}", "CALLBACKD_SECRET_KEY: secret key 2 of 2 repeats an earlier key"),
+    ],
+    ids=["trailing-comma", "empty-entry", "not-base64", "short", "short-second", "repeated"],
+)
+def test_a_malformed_key_list_is_refused_with_the_reason(given: str, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load(environ={"CALLBACKD_SECRET_KEY": given})
+
+    assert str(raised.value) == message

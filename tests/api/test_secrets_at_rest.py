@@ -31,4 +31,4 @@ async def test_stored_profile_holds_no_secret_in_clear(api: Api, key: str) -> No
     document = str(profile_to_doc(stored))
     for secret in (KEY, IV, HEADER, signing_secret, signing_secret.removeprefix("whsec_")):
         assert secret not in document
-    assert stored.headers[0].value.startswith("v1.")
+    assert stored.headers[0].value.startswith("v2.")

@@ -26,7 +26,7 @@ from domain.models import Encryption, EncryptionAlgorithm, Header, Profile, Sign
 from domain.secretbox import SecretBox
 from tests.support import factories
 
-BOX = SecretBox(os.urandom(32))
+BOX = SecretBox([os.urandom(32)])
 SECRET = "whsec_" + base64.b64encode(b"s" * 32).decode()
 MESSAGE_ID = "dlv_0001"
 SENT_AT = 1_750_000_000

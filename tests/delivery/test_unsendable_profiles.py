@@ -33,7 +33,7 @@ from domain.models import (
     Profile,
 )
 from domain.profiles import Profiles
-from domain.secretbox import SecretBox, generate_server_key, parse_server_key
+from domain.secretbox import SecretBox, generate_server_key, key_id, parse_server_keys
 from storage import Store
 from tests.support import factories
 from tests.support.api import Api
@@ -45,9 +45,11 @@ VALUE_RULE = (
     "visible ASCII characters only, with spaces or tabs between them (RFC 9110): no control "
     "characters, no non-ASCII text, no leading or trailing space"
 )
-BOX = SecretBox(parse_server_key(generate_server_key()))
+BOX = SecretBox(parse_server_keys(generate_server_key()))
 # Secrets sealed under a server key that is not the one running, as after a lost key.
-OTHER_BOX = SecretBox(parse_server_key(generate_server_key()))
+OTHER_KEYS = parse_server_keys(generate_server_key())
+OTHER_BOX = SecretBox(OTHER_KEYS)
+NOT_CONFIGURED = f"sealed with key {key_id(OTHER_KEYS[0])}, which is not configured"
 
 
 def _planted(endpoint: str) -> dict[str, tuple[dict[str, Any], str]]:
@@ -67,7 +69,7 @@ def _planted(endpoint: str) -> dict[str, tuple[dict[str, Any], str]]:
         ),
         "secret header sealed under another server key": (
             {"headers": (Header("Authorization", OTHER_BOX.seal("Bearer t"), secret=True),)},
-            "the value of header 1 cannot be opened: sealed with another server key",
+            f"the value of header 1 cannot be opened: {NOT_CONFIGURED}",
         ),
         "encryption key sealed under another server key": (
             {
@@ -79,7 +81,7 @@ def _planted(endpoint: str) -> dict[str, tuple[dict[str, Any], str]]:
                     random_iv=False,
                 )
             },
-            "the encryption key cannot be opened: sealed with another server key",
+            f"the encryption key cannot be opened: {NOT_CONFIGURED}",
         ),
         "template number JSON cannot write": (
             {"body_template": {"status": "<status>", "weight": float("nan")}},

@@ -16,6 +16,9 @@ from domain.models import (
     AttemptTrigger,
     Delivery,
     DeliveryStatus,
+    Encryption,
+    EncryptionAlgorithm,
+    Header,
     Profile,
     SentRequest,
     SigningSecret,
@@ -31,7 +34,7 @@ from storage import (
 )
 from storage.mongo import MongoStore
 from storage.transitions import LOST_ERROR
-from tests.support.factories import account, at, attempt, delivery, profile
+from tests.support.factories import account, api_key, at, attempt, delivery, profile
 
 ACC = "acc_one"
 OTHER = "acc_two"
@@ -65,20 +68,95 @@ async def nothing_more(feed: AsyncIterator[Attempt], seconds: float = 1.5) -> bo
 # Accounts
 
 
-async def test_an_account_is_found_by_the_hash_of_its_key(store: Store) -> None:
-    given = account(key_hash="hash-1")
+async def test_an_account_is_found_by_the_hash_of_an_active_key(store: Store) -> None:
+    given = account()
     await store.insert_account(given)
-    await store.insert_account(account(key_hash="hash-2"))
+    await store.insert_api_key(api_key(given.id, key_hash="hash-1"))
+    await store.insert_api_key(api_key(given.id, key_hash="hash-2", revoked_at=at(5)))
 
     assert await store.find_account_by_key_hash("hash-1") == given
+    assert await store.find_account_by_key_hash("hash-2") is None
     assert await store.find_account_by_key_hash("hash-3") is None
 
 
-async def test_a_second_account_with_a_used_key_hash_is_refused(store: Store) -> None:
-    await store.insert_account(account(key_hash="hash-1"))
+async def test_accounts_list_oldest_first_and_read_back_by_id(store: Store) -> None:
+    newer = account(name="Globex", created_at=at(10))
+    older = account(name="Acme", created_at=at(0))
+    await store.insert_account(newer)
+    await store.insert_account(older)
+
+    assert await store.list_accounts() == [older, newer]
+    assert await store.get_account(newer.id) == newer
+    assert await store.get_account("acc_missing") is None
+
+
+async def test_an_account_id_is_stored_once(store: Store) -> None:
+    given = account()
+    await store.insert_account(given)
 
     with pytest.raises(DuplicateRecord):
-        await store.insert_account(account(key_hash="hash-1"))
+        await store.insert_account(replace(given, name="Other"))
+
+
+async def test_api_keys_read_back_equal_and_list_oldest_first_per_account(store: Store) -> None:
+    second = api_key(ACC, created_at=at(20), last_used_at=at(30), revoked_at=at(40))
+    first = api_key(ACC, created_at=at(10), label=None)
+    theirs = api_key(OTHER)
+    for key in (second, first, theirs):
+        await store.insert_api_key(key)
+
+    assert await store.find_api_key(first.key_hash) == first
+    assert await store.list_api_keys(ACC) == [first, second]
+    assert sorted(
+        await store.find_api_keys([second.key_hash, theirs.key_hash, "missing"]),
+        key=lambda k: k.created_at,
+    ) == [theirs, second]
+
+
+async def test_a_second_key_with_a_used_hash_is_refused(store: Store) -> None:
+    await store.insert_api_key(api_key(ACC, key_hash="hash-1"))
+
+    with pytest.raises(DuplicateRecord):
+        await store.insert_api_key(api_key(OTHER, key_hash="hash-1"))
+    assert [k.account_id for k in await store.list_api_keys(OTHER)] == []
+
+
+async def test_a_key_is_revoked_only_from_the_state_the_caller_saw(store: Store) -> None:
+    key = api_key(ACC)
+    await store.insert_api_key(key)
+
+    revoked = await store.set_api_key_revoked(key.key_hash, None, at(60))
+    again = await store.set_api_key_revoked(key.key_hash, None, at(70))
+    missing = await store.set_api_key_revoked("missing", None, at(70))
+
+    assert revoked == replace(key, revoked_at=at(60))
+    assert again is None
+    assert missing is None
+    assert await store.find_api_key(key.key_hash) == revoked
+
+
+async def test_a_revocation_is_taken_back_only_while_it_stands(store: Store) -> None:
+    key = api_key(ACC, revoked_at=at(60))
+    await store.insert_api_key(key)
+
+    stale = await store.set_api_key_revoked(key.key_hash, at(50), None)
+    restored = await store.set_api_key_revoked(key.key_hash, at(60), None)
+
+    assert stale is None
+    assert restored == replace(key, revoked_at=None)
+
+
+async def test_a_key_use_is_recorded_unless_a_later_one_is(store: Store) -> None:
+    key = api_key(ACC)
+    await store.insert_api_key(key)
+
+    first = await store.touch_api_key(key.key_hash, at(100), unless_after=at(40))
+    too_soon = await store.touch_api_key(key.key_hash, at(130), unless_after=at(70))
+    later = await store.touch_api_key(key.key_hash, at(170), unless_after=at(110))
+
+    assert (first, too_soon, later) == (True, False, True)
+    stored = await store.find_api_key(key.key_hash)
+    assert stored is not None and stored.last_used_at == at(170)
 
 
 # Profiles
@@ -276,6 +354,72 @@ async def test_a_deleted_profile_is_gone(store: Store) -> None:
     assert await store.delete_profile(ACC, gone.id) is False
     assert await store.get_profile(ACC, gone.id) is None
     assert [p.id for p in await store.list_profiles(ACC, EVERYTHING, None, 10)] == [kept.id]
+
+
+# Walking every profile, and re-sealing
+
+RESEALED_SECRETS = (SigningSecret("sealed-b:whsec", at(0), None),)
+
+
+def resealed(p: Profile) -> Profile:
+    """`p` with every sealed value sealed anew."""
+    return replace(
+        p,
+        headers=(Header("X-Team", "billing"), Header("Authorization", "sealed-b:abc", secret=True)),
+        encryption=Encryption(
+            algorithm=EncryptionAlgorithm.AES_256_GCM,
+            sealed_key="sealed-b:key",
+            sealed_iv="sealed-b:iv",
+            parameters=("status",),
+            random_iv=False,
+        ),
+        sealed_signing_secrets=RESEALED_SECRETS,
+    )
+
+
+async def walk(store: Store, after: str | None, batch_size: int) -> list[list[str]]:
+    return [ids(batch) async for batch in store.profiles_in_id_order(after, batch_size)]
+
+
+async def test_profiles_of_every_account_are_walked_in_id_order_in_batches(store: Store) -> None:
+    given = [profile(ACC, id=f"IN_{n:02}") for n in (4, 1, 3)] + [profile(OTHER, id="IN_02")]
+    for p in given:
+        await store.insert_profile(p)
+
+    assert await walk(store, None, 3) == [["IN_01", "IN_02", "IN_03"], ["IN_04"]]
+    assert await walk(store, "IN_02", 2) == [["IN_03", "IN_04"]]
+    assert await walk(store, "IN_04", 2) == []
+
+
+async def test_sealed_fields_are_replaced_only_where_unchanged_since_read(store: Store) -> None:
+    kept, changed = profile(ACC), profile(ACC, title="Changed meanwhile")
+    for p in (kept, changed):
+        await store.insert_profile(p)
+    rotated = (SigningSecret("sealed:rotated", at(5), None),)
+    await store.update_signing_secrets(ACC, changed.id, rotated, at(5))
+
+    written = await store.replace_sealed(
+        [
+            (kept, resealed(kept)),
+            (changed, resealed(changed)),
+            (profile(ACC), profile(ACC)),
+        ]
+    )
+
+    assert written == [True, False, False]
+    assert await store.get_profile(ACC, kept.id) == resealed(kept)
+    assert await store.get_profile(ACC, changed.id) == replace(
+        changed, sealed_signing_secrets=rotated, updated_at=at(5)
+    )
+
+
+async def test_a_profile_without_encryption_has_its_sealed_fields_replaced(store: Store) -> None:
+    plain = profile(ACC, encryption=None)
+    await store.insert_profile(plain)
+    changed = replace(plain, sealed_signing_secrets=RESEALED_SECRETS)
+
+    assert await store.replace_sealed([(plain, changed)]) == [True]
+    assert await store.get_profile(ACC, plain.id) == changed
 
 
 # Deliveries

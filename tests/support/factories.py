@@ -11,6 +11,7 @@ from typing import Any
 from catalog import BodyFormat, ChannelKind, HttpMethod
 from domain.models import (
     Account,
+    ApiKey,
     Attempt,
     AttemptOutcome,
     AttemptTrigger,
@@ -41,8 +42,20 @@ def account(**changes: Any) -> Account:
         id=new_id("acc"),
         name="Acme",
         region="IN",
-        key_hash=uuid.uuid4().hex,
         created_at=T0,
+    )
+    return replace(base, **changes)
+
+
+def api_key(account_id: str, **changes: Any) -> ApiKey:
+    base = ApiKey(
+        key_hash=uuid.uuid4().hex,
+        account_id=account_id,
+        prefix="cbk_" + uuid.uuid4().hex[:8],
+        label="deploy bot",
+        created_at=T0,
+        last_used_at=None,
+        revoked_at=None,
     )
     return replace(base, **changes)
 
