@@ -164,6 +164,8 @@ AttemptOutcomeEnum = _graphql_enum(
         "no longer opens), so nothing went out; retried like a connection error.",
         AttemptOutcome.LOST: "The process sending it stopped before recording how it ended; "
         "the delivery was sent again as the next attempt.",
+        AttemptOutcome.AUTH_FAILED: "No token could be had from the profile's token URL "
+        "(statusCode and responseBody are the token endpoint's), so nothing went out; retried.",
     },
 )
 UserErrorCodeEnum = _graphql_enum(

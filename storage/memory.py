@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from domain.authentication import Authentication
 from domain.models import (
     Account,
     Attempt,
@@ -21,6 +22,7 @@ from domain.models import (
     SigningSecret,
 )
 from storage import transitions
+from storage.authentication_codec import authentication_to_doc
 from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
     ACTIVE_STATUSES,
@@ -230,6 +232,19 @@ class MemoryStore:
             account_id,
             profile_id,
             {"signing_secrets": signing_secrets_to_docs(secrets), "updated_at": updated_at},
+        )
+
+    async def update_profile_authentication(
+        self,
+        account_id: str,
+        profile_id: str,
+        authentication: Authentication | None,
+        updated_at: datetime,
+    ) -> Profile | None:
+        return self._update_profile(
+            account_id,
+            profile_id,
+            {"authentication": authentication_to_doc(authentication), "updated_at": updated_at},
         )
 
     async def delete_profile(self, account_id: str, profile_id: str) -> bool:
