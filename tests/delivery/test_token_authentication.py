@@ -306,3 +306,28 @@ async def test_an_unusable_token_answer_is_auth_failed(
     first = delivery["attempts"][0]
     assert (first["outcome"], first["statusCode"], first["error"]) == ("AUTH_FAILED", 200, error)
     assert "tok-9" not in first["responseBody"]
+
+
+async def test_auth_failed_attempts_are_streamed_to_subscribers(
+    api: Api, key: str, receiver: Receiver, issuer: TokenIssuer
+) -> None:
+    async def down(_: Received) -> Response:
+        return Response("maintenance", status_code=503)
+
+    issuer.endpoint.answer = down
+    profile_id = await token_profile(api, key, receiver, issuer.url)
+    account = await api.runtime.services.accounts.authenticate(f"Bearer {key}")
+    assert account is not None
+    stream = api.runtime.services.hub.subscribe(account.id, profile_id)
+    first = asyncio.ensure_future(anext(stream))
+    await asyncio.sleep(0)
+
+    await publish(api, key, profile_id)
+    streamed = await asyncio.wait_for(first, 10)
+    await stream.aclose()
+
+    assert (streamed.outcome.value, streamed.status_code, streamed.response_body) == (
+        "AUTH_FAILED",
+        503,
+        "maintenance",
+    )
