@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import httpx
 
@@ -75,6 +75,12 @@ def _lifetime(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return seconds if seconds > 0 else None
+
+
+def _spellings(client_id: str, secret: str) -> list[str]:
+    """The ways a token endpoint may echo the client secret back, each to be redacted."""
+    pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return [secret, quote_plus(secret), json.dumps(secret)[1:-1], pair]
 
 
 def refresh_margin(lifetime: float) -> float:
@@ -148,7 +154,9 @@ class Tokens:
 
     async def _fetch(self, settings: TokenSettings) -> tuple[str, float]:
         secret = self._box.open(settings.sealed_client_secret)
-        hidden = [secret] + [self._box.open(h.value) for h in settings.headers if h.secret]
+        hidden = _spellings(settings.client_id, secret) + [
+            self._box.open(h.value) for h in settings.headers if h.secret
+        ]
         headers, body = self._request(settings, secret)
         try:
             async with self._client.stream(

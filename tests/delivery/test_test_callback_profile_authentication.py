@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from starlette.responses import Response
 
 from tests.support.api import Api, running_api, settings
-from tests.support.receiver import Receiver, running_receiver
+from tests.support.receiver import Received, Receiver, running_receiver
 from tests.support.tokens import CLIENT_ID, CLIENT_SECRET, TokenIssuer
 
 TEST = """
@@ -94,3 +95,31 @@ async def test_a_token_url_the_guard_refuses_is_never_called(
     assert attempt["error"].startswith("token URL blocked: 127.0.0.1 resolves to 127.0.0.1")
     assert issuer.fetches == 0
     assert receiver.received == []
+
+
+async def test_a_token_answer_echoing_the_secret_shows_it_redacted_in_every_spelling(
+    api: Api, key: str, receiver: Receiver, issuer: TokenIssuer
+) -> None:
+    secret = 'p&ss=wörd+/"x'
+
+    async def echo(got: Received) -> Response:
+        seen = f"{got.body.decode()} {got.headers.get('authorization')}"
+        return Response(seen, status_code=400)
+
+    issuer.endpoint.answer = echo
+    form = draft(receiver, issuer, secret=secret)
+    as_json = draft(receiver, issuer, secret=secret)
+    as_json["authentication"]["credentials"] = "JSON_BODY"
+    as_basic = draft(receiver, issuer, secret=secret)
+    as_basic["authentication"]["credentials"] = "BASIC_HEADER"
+
+    bodies = [
+        (await run_test(api, key, draft=d))["attempt"]["responseBody"]
+        for d in (form, as_json, as_basic)
+    ]
+
+    assert bodies == [
+        f"grant_type=client_credentials&client_id={CLIENT_ID}&client_secret=[redacted] None",
+        f'{{"client_id": "{CLIENT_ID}", "client_secret": "[redacted]"}} None',
+        "grant_type=client_credentials Basic [redacted]",
+    ]
