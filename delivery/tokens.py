@@ -13,7 +13,7 @@ import base64
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
@@ -51,6 +51,17 @@ class _Cached:
     token: str
     settings: TokenSettings
     refresh_at: float
+
+
+@dataclass(slots=True)
+class _Slot:
+    """One profile's token, and the lock that lets one send at a time fetch it."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    fetches: int = 0
+    """Fetches finished, so a send can tell whether one ended while it waited."""
+    cached: _Cached | None = None
+    failure: tuple[TokenSettings, TokenFailed] | None = None
 
 
 def _at_path(document: Any, path: str) -> Any:
@@ -99,11 +110,10 @@ class Tokens:
         self._box = box
         self._timeout = timeout
         self._now = now
-        self._cached: dict[str, _Cached] = {}
-        self._fetching: dict[str, asyncio.Lock] = {}
+        self._slots: dict[str, _Slot] = {}
 
-    def _usable(self, key: str, settings: TokenSettings, rejected: str | None) -> str | None:
-        cached = self._cached.get(key)
+    def _usable(self, slot: _Slot, settings: TokenSettings, rejected: str | None) -> str | None:
+        cached = slot.cached
         if (
             cached is None
             # Edited authentication is sealed anew, so equal settings mean the same ones.
@@ -122,14 +132,28 @@ class Tokens:
         if key is None:
             fresh, _ = await self._fetch(settings)
             return fresh
-        if (cached := self._usable(key, settings, rejected)) is not None:
+        slot = self._slots.get(key) or self._slots.setdefault(key, _Slot())
+        if (cached := self._usable(slot, settings, rejected)) is not None:
             return cached
-        async with self._fetching.setdefault(key, asyncio.Lock()):
-            if (cached := self._usable(key, settings, rejected)) is not None:
+        seen = slot.fetches
+        async with slot.lock:
+            if (cached := self._usable(slot, settings, rejected)) is not None:
                 return cached
-            token, lifetime = await self._fetch(settings)
+            if slot.fetches != seen and slot.failure and slot.failure[0] == settings:
+                # The fetch this send waited for failed: its answer stands for this send too,
+                # rather than each waiting send asking a failing endpoint in turn.
+                failed = slot.failure[1]
+                raise TokenFailed(failed.error, failed.status_code, failed.excerpt)
+            try:
+                token, lifetime = await self._fetch(settings)
+            except TokenFailed as failure:
+                slot.failure = (settings, failure)
+                raise
+            finally:
+                slot.fetches += 1
+            slot.failure = None
             refresh_at = self._now() + lifetime - refresh_margin(lifetime)
-            self._cached[key] = _Cached(token, settings, refresh_at)
+            slot.cached = _Cached(token, settings, refresh_at)
             return token
 
     def _request(self, settings: TokenSettings, secret: str) -> tuple[list[tuple[str, str]], bytes]:

@@ -1,9 +1,11 @@
 """The token cache on its own clock: a token is kept until a tenth of its lifetime (at most
 30 s) before it expires, replaced when the profile's settings change, fetched for every send
-of an unsaved draft, and lives 60 s when the answer gives no lifetime."""
+of an unsaved draft, lives 60 s when the answer gives no lifetime, and a failed fetch
+answers every send that waited for it."""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -12,7 +14,7 @@ import pytest
 
 from delivery.guard import Guard
 from delivery.sender import new_client
-from delivery.tokens import Tokens
+from delivery.tokens import TokenFailed, Tokens
 from domain.authentication import TokenCredentials, TokenMethod, TokenSettings
 from domain.secretbox import SecretBox, generate_server_key, parse_server_key
 from tests.support.receiver import running_receiver
@@ -122,3 +124,18 @@ async def test_a_draft_fetches_every_time(setup: Setup) -> None:
     tokens = [await setup.tokens.token(None, setup.settings) for _ in range(3)]
 
     assert tokens == ["tok-1", "tok-2", "tok-3"]
+
+
+async def test_sends_waiting_on_a_failed_fetch_share_its_failure(setup: Setup) -> None:
+    setup.issuer.delay = 0.2
+    wrong = replace(setup.settings, sealed_client_secret=setup.box.seal("wrong"))
+
+    waiting = await asyncio.gather(
+        *(setup.tokens.token(PROFILE, wrong) for _ in range(5)), return_exceptions=True
+    )
+    [later] = await asyncio.gather(setup.tokens.token(PROFILE, wrong), return_exceptions=True)
+    outcomes = [*waiting, later]
+
+    assert [type(e) for e in outcomes] == [TokenFailed] * 6
+    assert {str(e) for e in outcomes} == {"token endpoint answered HTTP 401"}
+    assert setup.issuer.fetches == 2
