@@ -3,7 +3,8 @@
 Tokens are fetched with the client callbacks go out with, so the address guard, the
 timeout and a size bound apply to the token URL too. Each profile's token is kept until
 shortly before it expires and shared by every send of this process; while it is being
-fetched, other sends of that profile wait for it rather than fetch their own.
+fetched, other sends of that profile wait for it rather than fetch their own, and share its
+failure too.
 """
 
 from __future__ import annotations
