@@ -89,6 +89,17 @@ def _lifetime(value: Any) -> float | None:
     return seconds if seconds > 0 else None
 
 
+def _header_safe(token: Any) -> bool:
+    """Whether `token` can follow `Bearer ` in a header: visible ASCII, as RFC 6750 has it."""
+    return (
+        isinstance(token, str)
+        and token.isascii()
+        and token.isprintable()
+        and " " not in token
+        and bool(token)
+    )
+
+
 def _spellings(client_id: str, secret: str) -> list[str]:
     """The ways a token endpoint may echo the client secret back, each to be redacted."""
     pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
@@ -200,6 +211,11 @@ class Tokens:
             raise TokenFailed(f"token URL blocked: {exc}") from exc
         except httpx.TimeoutException as exc:
             raise TokenFailed(f"token endpoint: no answer within {self._timeout:g} s") from exc
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
+            # Said in words of our own: these errors may quote a header value, maybe a secret.
+            raise TokenFailed(f"token request is not valid HTTP ({type(exc).__name__})") from exc
+        except UnicodeError as exc:
+            raise TokenFailed("token request headers must be ASCII text") from exc
         except (httpx.TransportError, OSError) as exc:
             raise TokenFailed(f"token endpoint unreachable: {exc or type(exc).__name__}") from exc
         text = bytes(raw[:READ_LIMIT]).decode(errors="replace")
@@ -220,8 +236,12 @@ class Tokens:
         except ValueError:
             raise failed("token endpoint answer is not JSON") from None
         token = _at_path(document, settings.token_field)
-        if not isinstance(token, str) or not token or any(c in token for c in "\r\n\0"):
-            raise failed(f"token endpoint answer has no token at `{settings.token_field}`")
+        if not _header_safe(token):
+            # Whatever stands at the token's place is redacted all the same.
+            unusable = [token] if isinstance(token, str) and token else []
+            raise failed(
+                f"token endpoint answer has no token at `{settings.token_field}`", *unusable
+            )
         expires = _at_path(document, settings.expires_in_field)
         if expires is None:
             return token, DEFAULT_LIFETIME_SECONDS

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from starlette.responses import JSONResponse, Response
 
+from domain.models import Header
 from tests.support.api import Api
 from tests.support.profiles import create_profile
 from tests.support.receiver import Received, Receiver, running_receiver
@@ -283,8 +285,10 @@ async def test_a_failing_token_endpoint_is_an_auth_failed_attempt_retried_to_the
             {"access_token": "tok-9", "expires_in": "soon"},
             "token lifetime at `expires_in` is not a number of seconds",
         ),
+        ({"access_token": "tok-9 x"}, "token endpoint answer has no token at `access_token`"),
+        ({"access_token": "tök-9"}, "token endpoint answer has no token at `access_token`"),
     ],
-    ids=["no-token", "bad-lifetime"],
+    ids=["no-token", "bad-lifetime", "token-with-space", "token-not-ascii"],
 )
 async def test_an_unusable_token_answer_is_auth_failed(
     api: Api,
@@ -331,3 +335,30 @@ async def test_auth_failed_attempts_are_streamed_to_subscribers(
         503,
         "maintenance",
     )
+
+
+async def test_a_token_request_that_cannot_be_sent_is_auth_failed(
+    api: Api, key: str, receiver: Receiver, issuer: TokenIssuer
+) -> None:
+    profile_id = await token_profile(api, key, receiver, issuer.url)
+    # A header value stored before header values had to be ASCII; httpx cannot send it.
+    account = await api.runtime.services.accounts.authenticate(f"Bearer {key}")
+    assert account is not None
+    store = api.runtime.services.store
+    stored = await store.get_profile(account.id, profile_id)
+    assert stored is not None and stored.authentication and stored.authentication.token
+    token = replace(stored.authentication.token, headers=(Header("X-Tenant", "Zürich"),))
+    await store.update_profile_authentication(
+        account.id, profile_id, replace(stored.authentication, token=token), stored.updated_at
+    )
+
+    [delivery_id] = await publish(api, key, profile_id)
+    delivery = await settled(api, key, delivery_id)
+
+    first = delivery["attempts"][0]
+    assert (first["outcome"], first["statusCode"], first["error"]) == (
+        "AUTH_FAILED",
+        None,
+        "token request headers must be ASCII text",
+    )
+    assert issuer.fetches == 0
