@@ -233,7 +233,8 @@ class Tokens:
             raise failed(f"token endpoint answer is longer than {READ_LIMIT} bytes")
         try:
             document = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
+            # RecursionError: arrays nested thousands deep, which fit in the read limit.
             raise failed("token endpoint answer is not JSON") from None
         token = _at_path(document, settings.token_field)
         if not _header_safe(token):

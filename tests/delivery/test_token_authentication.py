@@ -287,19 +287,21 @@ async def test_a_failing_token_endpoint_is_an_auth_failed_attempt_retried_to_the
         ),
         ({"access_token": "tok-9 x"}, "token endpoint answer has no token at `access_token`"),
         ({"access_token": "tök-9"}, "token endpoint answer has no token at `access_token`"),
+        ("<html>maintenance</html>", "token endpoint answer is not JSON"),
+        ("[" * 10_000, "token endpoint answer is not JSON"),
     ],
-    ids=["no-token", "bad-lifetime", "token-with-space", "token-not-ascii"],
+    ids=["no-token", "bad-lifetime", "token-with-space", "token-not-ascii", "html", "deep"],
 )
 async def test_an_unusable_token_answer_is_auth_failed(
     api: Api,
     key: str,
     receiver: Receiver,
     issuer: TokenIssuer,
-    answer: dict[str, str],
+    answer: dict[str, str] | str,
     error: str,
 ) -> None:
     async def odd(_: Received) -> Response:
-        return JSONResponse(answer)
+        return Response(answer) if isinstance(answer, str) else JSONResponse(answer)
 
     issuer.endpoint.answer = odd
     profile_id = await token_profile(api, key, receiver, issuer.url)
