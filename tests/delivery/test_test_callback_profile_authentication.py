@@ -10,6 +10,7 @@ import pytest
 from starlette.responses import Response
 
 from tests.support.api import Api, running_api, settings
+from tests.support.profiles import create_profile
 from tests.support.receiver import Received, Receiver, running_receiver
 from tests.support.tokens import CLIENT_ID, CLIENT_SECRET, TokenIssuer
 
@@ -123,3 +124,16 @@ async def test_a_token_answer_echoing_the_secret_shows_it_redacted_in_every_spel
         f'{{"client_id": "{CLIENT_ID}", "client_secret": "[redacted]"}} None',
         "grant_type=client_credentials Basic [redacted]",
     ]
+
+
+async def test_a_saved_profile_s_tests_share_its_cached_token(
+    api: Api, key: str, receiver: Receiver, issuer: TokenIssuer
+) -> None:
+    receiver.answer = issuer.guard
+    profile_id, _ = await create_profile(api, key, **draft(receiver, issuer))
+
+    outcomes = [(await run_test(api, key, id=profile_id))["attempt"]["outcome"] for _ in range(3)]
+
+    assert outcomes == ["SUCCEEDED"] * 3
+    assert issuer.fetches == 1
+    assert {r.headers["authorization"] for r in receiver.received} == {"Bearer tok-1"}
