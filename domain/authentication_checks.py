@@ -18,13 +18,11 @@ from domain.authentication import (
     TokenMethod,
     TokenSettings,
 )
+from domain.bounds import CREDENTIAL_MAX, ENDPOINT_MAX, FIELD_PATH_MAX
 from domain.errors import ErrorCode, UserError
 from domain.models import Header
 from domain.secretbox import SecretBox
 
-URL_MAX = 2048
-CREDENTIAL_MAX = 1024
-PATH_MAX = 200
 # Dot-separated keys; a key of digits also indexes a list.
 FIELD_PATH = re.compile(r"^[^.\s]+(\.[^.\s]+)*$")
 
@@ -79,9 +77,11 @@ def _token_url(value: str | None) -> list[UserError]:
     text = (value or "").strip()
     if not text:
         return [UserError(where, "Token URL is required.", ErrorCode.REQUIRED)]
-    if len(text) > URL_MAX:
+    if len(text) > ENDPOINT_MAX:
         return [
-            UserError(where, f"Token URL takes at most {URL_MAX} characters.", ErrorCode.TOO_LONG)
+            UserError(
+                where, f"Token URL takes at most {ENDPOINT_MAX} characters.", ErrorCode.TOO_LONG
+            )
         ]
     try:
         parts = urlsplit(text)
@@ -105,10 +105,12 @@ def _token_url(value: str | None) -> list[UserError]:
 def _field_path(field: str, value: str | None) -> list[UserError]:
     if value is None:
         return []
-    if len(value) > PATH_MAX:
+    if len(value) > FIELD_PATH_MAX:
         return [
             UserError(
-                (field,), f"A field path takes at most {PATH_MAX} characters.", ErrorCode.TOO_LONG
+                (field,),
+                f"A field path takes at most {FIELD_PATH_MAX} characters.",
+                ErrorCode.TOO_LONG,
             )
         ]
     if not FIELD_PATH.match(value):

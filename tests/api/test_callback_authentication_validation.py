@@ -17,6 +17,7 @@ mutation ($input: CreateCallbackProfileInput!) {
   }
 }
 """
+LONG_URL = "https://auth.example.com/" + "t" * (2048 - len("https://auth.example.com/"))
 LISTING = "query { callbackProfiles { edges { cursor } } }"
 PROFILE = {
     "title": "Orders",
@@ -98,6 +99,25 @@ async def errors_of(api: Api, key: str, **changes: Any) -> list[tuple[list[str],
             [(["input", "authentication", "headers", "0", "name"], "CONFLICT")],
         ),
         (
+            {**TOKEN, "headers": [{"name": "X-Tenant", "value": "Zürich"}]},
+            [(["input", "authentication", "headers", "0", "value"], "INVALID_HEADER")],
+        ),
+        (
+            {**TOKEN, "clientSecret": "s" * 1025, "tokenField": "f" * 201},
+            [
+                (["input", "authentication", "clientSecret"], "TOO_LONG"),
+                (["input", "authentication", "tokenField"], "TOO_LONG"),
+            ],
+        ),
+        (
+            {**TOKEN, "tokenUrl": LONG_URL + "x"},
+            [(["input", "authentication", "tokenUrl"], "TOO_LONG")],
+        ),
+        (
+            {"type": "BASIC", "username": "acme", "password": "pw\u0007"},
+            [(["input", "authentication", "password"], "INVALID_VALUE")],
+        ),
+        (
             {"type": "NONE", "password": "pw"},
             [(["input", "authentication", "password"], "NOT_SUPPORTED")],
         ),
@@ -117,6 +137,10 @@ async def errors_of(api: Api, key: str, **changes: Any) -> list[tuple[list[str],
         "header-value",
         "get-with-body",
         "basic-header-twice",
+        "header-value-not-ascii",
+        "credential-and-path-bounds",
+        "token-url-bound",
+        "control-character",
         "none-with-secret",
         "basic-with-token-field",
     ],
@@ -159,3 +183,18 @@ async def test_authentication_conflicts_with_an_authorization_header(
             "code": "CONFLICT",
         }
     ]
+
+
+async def test_authentication_at_its_bounds_is_taken(api: Api, key: str) -> None:
+    authentication = {
+        **TOKEN,
+        "tokenUrl": LONG_URL,
+        "clientId": "i" * 1024,
+        "clientSecret": "s" * 1024,
+        "tokenField": "f" * 200,
+        "expiresInField": "e" * 200,
+    }
+
+    data = await api.run(CREATE, {"input": {**PROFILE, "authentication": authentication}}, key=key)
+
+    assert data["createCallbackProfile"]["userErrors"] == []
