@@ -4,6 +4,7 @@ the customer's token URL, fetched again once when the endpoint answers 401."""
 from __future__ import annotations
 
 import base64
+import logging
 import time
 from dataclasses import replace
 
@@ -15,6 +16,8 @@ from domain.models import AttemptOutcome, Profile
 from domain.secretbox import SecretBox
 
 UNAUTHORIZED = 401
+
+log = logging.getLogger("callbackd.delivery")
 
 
 def with_authorization(request: Request, value: str) -> Request:
@@ -34,28 +37,46 @@ class AuthenticatedSender:
         self._tokens = tokens
         self._box = box
 
+    async def _authorization(
+        self, profile: Profile, saved: bool, rejected: str | None = None
+    ) -> tuple[str, str | None]:
+        """The Authorization value for `profile`, and the token in it if any; raises
+        TokenFailed when none can be had."""
+        auth = profile.authentication
+        assert auth is not None
+        try:
+            if auth.type is CallbackAuthType.BASIC:
+                assert auth.username is not None and auth.sealed_password is not None
+                pair = f"{auth.username}:{self._box.open(auth.sealed_password)}"
+                return "Basic " + base64.b64encode(pair.encode()).decode(), None
+            assert auth.token is not None
+            # An unsaved draft's token is fetched for this send alone.
+            token = await self._tokens.token(profile.id if saved else None, auth.token, rejected)
+            return f"Bearer {token}", token
+        except TokenFailed:
+            raise
+        except ValueError as exc:
+            # SecretBox says why in words of its own, which hold nothing secret.
+            raise TokenFailed(f"the profile's credentials cannot be opened: {exc}") from exc
+        except Exception as exc:
+            # A fault of ours; recorded all the same, so no delivery can crash its worker.
+            log.exception("authenticating a callback failed unexpectedly")
+            raise TokenFailed(f"authentication failed ({type(exc).__name__})") from exc
+
     async def send(self, profile: Profile, request: Request, saved: bool) -> tuple[Request, Result]:
-        """Sends `request` for `profile`; answers the request as sent and its result. An
-        unsaved draft's token is fetched for this send alone."""
+        """Sends `request` for `profile`; answers the request as sent and its result."""
         auth = profile.authentication
         expects = profile.response_message
         if auth is None or auth.type is CallbackAuthType.NONE:
             return request, await self._sender.send(request, expects)
-        if auth.type is CallbackAuthType.BASIC:
-            assert auth.username is not None and auth.sealed_password is not None
-            pair = f"{auth.username}:{self._box.open(auth.sealed_password)}"
-            sent = with_authorization(request, "Basic " + base64.b64encode(pair.encode()).decode())
-            return sent, await self._sender.send(sent, expects)
-        assert auth.token is not None
         started = time.perf_counter()
-        key = profile.id if saved else None
         try:
-            token = await self._tokens.token(key, auth.token)
-            sent = with_authorization(request, f"Bearer {token}")
+            authorization, token = await self._authorization(profile, saved)
+            sent = with_authorization(request, authorization)
             result = await self._sender.send(sent, expects)
-            if result.status_code == UNAUTHORIZED:
-                token = await self._tokens.token(key, auth.token, rejected=token)
-                sent = with_authorization(request, f"Bearer {token}")
+            if result.status_code == UNAUTHORIZED and token is not None:
+                authorization, _ = await self._authorization(profile, saved, rejected=token)
+                sent = with_authorization(request, authorization)
                 result = await self._sender.send(sent, expects)
         except TokenFailed as failure:
             return request, Result(

@@ -129,7 +129,8 @@ class AttemptOutcome(Enum):
     """The process sending it stopped before recording how it ended; sent again as the next
     attempt."""
     AUTH_FAILED = "AUTH_FAILED"
-    """No token could be had from the profile's token URL, so the callback was not sent."""
+    """The profile's authentication could not be applied (no token from its token URL, or a
+    credential that does not open), so the callback was not sent."""
 
 
 @dataclass(frozen=True, slots=True)
