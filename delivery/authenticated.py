@@ -3,6 +3,7 @@ the customer's token URL, fetched again once when the endpoint answers 401."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import time
@@ -64,20 +65,29 @@ class AuthenticatedSender:
             raise TokenFailed(f"authentication failed ({type(exc).__name__})") from exc
 
     async def send(self, profile: Profile, request: Request, saved: bool) -> tuple[Request, Result]:
-        """Sends `request` for `profile`; answers the request as sent and its result."""
+        """Sends `request` for `profile`; answers the request as sent and its result.
+
+        With a token, the whole attempt (waiting for a token, fetching it, sending, and on a
+        401 fetching again and resending) takes at most the request timeout, so a worker's
+        lease, which outlasts that timeout, still covers it.
+        """
         auth = profile.authentication
         expects = profile.response_message
         if auth is None or auth.type is CallbackAuthType.NONE:
             return request, await self._sender.send(request, expects)
         started = time.perf_counter()
+        budget = self._tokens.timeout
+        sent, fetching = request, True
         try:
-            authorization, token = await self._authorization(profile, saved)
-            sent = with_authorization(request, authorization)
-            result = await self._sender.send(sent, expects)
-            if result.status_code == UNAUTHORIZED and token is not None:
-                authorization, _ = await self._authorization(profile, saved, rejected=token)
-                sent = with_authorization(request, authorization)
+            async with asyncio.timeout(budget):
+                authorization, token = await self._authorization(profile, saved)
+                sent, fetching = with_authorization(request, authorization), False
                 result = await self._sender.send(sent, expects)
+                if result.status_code == UNAUTHORIZED and token is not None:
+                    fetching = True
+                    authorization, _ = await self._authorization(profile, saved, rejected=token)
+                    sent, fetching = with_authorization(request, authorization), False
+                    result = await self._sender.send(sent, expects)
         except TokenFailed as failure:
             return request, Result(
                 AttemptOutcome.AUTH_FAILED,
@@ -87,6 +97,14 @@ class AuthenticatedSender:
                 failure.error,
                 None,
             )
+        except TimeoutError:
+            if fetching:
+                error = f"no token within {budget:g} s"
+                return request, Result(
+                    AttemptOutcome.AUTH_FAILED, None, None, _since(started), error, None
+                )
+            error = f"no answer within {budget:g} s, the token fetch included"
+            return sent, Result(AttemptOutcome.TIMEOUT, None, None, _since(started), error, None)
         return sent, replace(result, duration_ms=_since(started))
 
 

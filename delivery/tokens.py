@@ -120,7 +120,8 @@ class Tokens:
     ) -> None:
         self._client = client
         self._box = box
-        self._timeout = timeout
+        self.timeout = timeout
+        """Of each token request, and of a whole attempt of a TOKEN profile."""
         self._now = now
         self._slots: dict[str, _Slot] = {}
 
@@ -200,7 +201,7 @@ class Tokens:
                 settings.url,
                 headers=headers,
                 content=body or None,
-                timeout=self._timeout,
+                timeout=self.timeout,
             ) as response:
                 raw = bytearray()
                 async for chunk in response.aiter_bytes():
@@ -210,7 +211,7 @@ class Tokens:
         except Blocked as exc:
             raise TokenFailed(f"token URL blocked: {exc}") from exc
         except httpx.TimeoutException as exc:
-            raise TokenFailed(f"token endpoint: no answer within {self._timeout:g} s") from exc
+            raise TokenFailed(f"token endpoint: no answer within {self.timeout:g} s") from exc
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
             # Said in words of our own: these errors may quote a header value, maybe a secret.
             raise TokenFailed(f"token request is not valid HTTP ({type(exc).__name__})") from exc

@@ -3,6 +3,7 @@ that refuses shows as an AUTH_FAILED attempt with its answer, never as a server 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -137,3 +138,28 @@ async def test_a_saved_profile_s_tests_share_its_cached_token(
     assert outcomes == ["SUCCEEDED"] * 3
     assert issuer.fetches == 1
     assert {r.headers["authorization"] for r in receiver.received} == {"Bearer tok-1"}
+
+
+async def test_token_fetch_and_callback_share_one_request_timeout(
+    receiver: Receiver, issuer: TokenIssuer
+) -> None:
+    # Each alone answers within the timeout; together they do not. A worker's lease only
+    # outlasts one request timeout, so the attempt must end within it.
+    async def slow(_: Received) -> Response:
+        await asyncio.sleep(1.8)
+        return Response("late")
+
+    issuer.delay = 0.4
+    receiver.answer = slow
+    async with running_api(settings(CALLBACKD_REQUEST_TIMEOUT_SECONDS="2")) as api:
+        own_key = await api.account()
+
+        payload = await run_test(api, own_key, draft=draft(receiver, issuer))
+
+    attempt = payload["attempt"]
+    assert (attempt["outcome"], attempt["statusCode"], attempt["error"]) == (
+        "TIMEOUT",
+        None,
+        "no answer within 2 s, the token fetch included",
+    )
+    assert issuer.fetches == 1
