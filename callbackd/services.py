@@ -16,6 +16,7 @@ from delivery.recorder import Recorder
 from delivery.retry import RetryPolicy
 from delivery.sender import Sender, new_client
 from delivery.tester import Tester
+from delivery.tokens import Tokens
 from domain.accounts import Accounts
 from domain.deliveries import Deliveries
 from domain.profiles import Profiles
@@ -57,7 +58,7 @@ def build(settings: Settings) -> Runtime:
     guard = Guard(settings.allow_networks)
     client = new_client(guard, settings.request_timeout_seconds, max(settings.workers, 4))
     sender = Sender(client, settings.request_timeout_seconds)
-    recorder = Recorder(store, sender, box)
+    recorder = Recorder(store, sender, box, Tokens(client, box, settings.request_timeout_seconds))
     engine = None
     if settings.workers > 0:
         engine = Engine(

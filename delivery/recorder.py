@@ -8,8 +8,10 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from delivery.authenticated import AuthenticatedSender
 from delivery.render import Unrenderable, render
 from delivery.sender import Result, Sender
+from delivery.tokens import Tokens
 from domain import clock
 from domain.ids import attempt_id, sortable_id
 from domain.models import Attempt, AttemptOutcome, AttemptTrigger, Profile, SentRequest
@@ -20,9 +22,9 @@ log = logging.getLogger("callbackd.delivery")
 
 
 class Recorder:
-    def __init__(self, store: Store, sender: Sender, box: SecretBox) -> None:
+    def __init__(self, store: Store, sender: Sender, box: SecretBox, tokens: Tokens) -> None:
         self._store = store
-        self._sender = sender
+        self._sender = AuthenticatedSender(sender, tokens, box)
         self._box = box
 
     async def attempt(
@@ -45,8 +47,8 @@ class Recorder:
             elapsed = round((time.perf_counter() - started) * 1000, 3)
             result = Result(AttemptOutcome.INVALID_REQUEST, None, None, elapsed, str(exc), None)
         else:
+            request, result = await self._sender.send(profile, request, saved)
             recorded = request.recorded
-            result = await self._sender.send(request, profile.response_message)
         attempt = Attempt(
             id=sortable_id("att") if delivery_id is None else attempt_id(delivery_id, number),
             account_id=profile.account_id,

@@ -26,6 +26,7 @@ class RetryPolicy:
             # The cause may pass (the secret key that sealed a header restored, the template
             # edited); the attempt limit still ends the delivery if it does not.
             AttemptOutcome.INVALID_REQUEST,
+            AttemptOutcome.AUTH_FAILED,
         ):
             return True
         if outcome is AttemptOutcome.HTTP_ERROR and status_code is not None:

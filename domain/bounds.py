@@ -20,6 +20,10 @@ TEMPLATE_BYTES_MAX = 16_384
 TEMPLATE_DEPTH_MAX = 8
 # Key and IV as written: 32 bytes are 64 hex digits or 44 base64 characters.
 SECRET_TEXT_MAX = 128
+# Basic usernames and passwords, OAuth client ids and secrets, as customers' systems issue them.
+CREDENTIAL_MAX = 1024
+# Dotted paths into a token endpoint's answer.
+FIELD_PATH_MAX = 200
 EVENTS_MAX = 1000
 VALUES_MAX = 50
 VALUE_TEXT_MAX = 2000

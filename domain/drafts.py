@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from catalog import BodyFormat, ChannelKind, HttpMethod
 from domain.models import EncryptionAlgorithm, SecretEncoding
+
+if TYPE_CHECKING:
+    from domain.authentication import AuthenticationDraft
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ class ProfileDraft:
     headers: tuple[HeaderDraft, ...] = ()
     encryption: EncryptionDraft | None = None
     response_message: str | None = None
+    authentication: AuthenticationDraft | None = None
 
 
 @dataclass(frozen=True, slots=True)

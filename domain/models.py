@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from catalog import BodyFormat, ChannelKind, HttpMethod
+
+if TYPE_CHECKING:
+    from domain.authentication import Authentication
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,7 @@ class Profile:
     sealed_signing_secrets: tuple[SigningSecret, ...]
     created_at: datetime
     updated_at: datetime
+    authentication: Authentication | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +145,9 @@ class AttemptOutcome(Enum):
     LOST = "LOST"
     """The process sending it stopped before recording how it ended; sent again as the next
     attempt."""
+    AUTH_FAILED = "AUTH_FAILED"
+    """The profile's authentication could not be applied (no token from its token URL, or a
+    credential that does not open), so the callback was not sent."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,11 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from catalog import CHANNELS, BodyFormat, Channel, ChannelKind, get_channel
-from domain import clock, validation
+from domain import authentication_checks, clock, validation
+from domain.authentication import AuthenticationDraft
 from domain.bounds import SEARCH_MAX
 from domain.drafts import ProfileDraft, TemplateDraft
-from domain.errors import ErrorCode, InvalidInput, UserError
+from domain.errors import ErrorCode, InvalidInput, UserError, prefixed
 from domain.ids import uuid7
 from domain.models import Account, Encryption, Header, Profile, SigningSecret
 from domain.pagination import decode_cursor, page_size
@@ -73,6 +74,11 @@ class Profiles:
         errors += template_errors
         if checked is not None and draft.encryption is not None:
             errors += validation.encryption(draft.encryption, checked.variables)
+        if draft.authentication is not None:
+            errors += prefixed(
+                authentication_checks.check(draft.authentication, (h.name for h in draft.headers)),
+                "authentication",
+            )
         if errors or checked is None:
             return None, errors
         now = clock.now()
@@ -96,6 +102,9 @@ class Profiles:
             sealed_signing_secrets=(),
             created_at=now,
             updated_at=now,
+            authentication=None
+            if draft.authentication is None
+            else authentication_checks.seal(draft.authentication, self._box),
         )
         return profile, []
 
@@ -166,6 +175,23 @@ class Profiles:
                 ]
         updated = await self._store.update_profile_template(
             account.id, profile_id, checked.variables, checked.template, clock.now()
+        )
+        if updated is None:
+            return None, [not_found()]
+        return updated, []
+
+    async def edit_authentication(
+        self, account: Account, profile_id: str, draft: AuthenticationDraft
+    ) -> tuple[Profile | None, list[UserError]]:
+        """Replaces the profile's authentication whole: secrets are given again."""
+        current = await self._store.get_profile(account.id, profile_id)
+        if current is None:
+            return None, [not_found()]
+        errors = authentication_checks.check(draft, (h.name for h in current.headers))
+        if errors:
+            return None, prefixed(errors, "input")
+        updated = await self._store.update_profile_authentication(
+            account.id, profile_id, authentication_checks.seal(draft, self._box), clock.now()
         )
         if updated is None:
             return None, [not_found()]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from domain.models import Profile
+from domain.models import Header, Profile
 from domain.secretbox import SecretBox, UnknownSealKey
 from storage import Store
 
@@ -58,10 +58,30 @@ def resealed(profile: Profile, box: SecretBox) -> tuple[Profile, int]:
             sealed_key=again(encryption.sealed_key),
             sealed_iv=again(encryption.sealed_iv),
         )
+
+    def headers(given: tuple[Header, ...]) -> tuple[Header, ...]:
+        return tuple(replace(h, value=again(h.value)) if h.secret else h for h in given)
+
+    authentication = profile.authentication
+    if authentication is not None:
+        token = authentication.token
+        if token is not None:
+            token = replace(
+                token,
+                sealed_client_secret=again(token.sealed_client_secret),
+                headers=headers(token.headers),
+            )
+        password = authentication.sealed_password
+        authentication = replace(
+            authentication,
+            sealed_password=None if password is None else again(password),
+            token=token,
+        )
     changed = replace(
         profile,
-        headers=tuple(replace(h, value=again(h.value)) if h.secret else h for h in profile.headers),
+        headers=headers(profile.headers),
         encryption=encryption,
+        authentication=authentication,
         sealed_signing_secrets=tuple(
             replace(s, sealed=again(s.sealed)) for s in profile.sealed_signing_secrets
         ),

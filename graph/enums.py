@@ -164,6 +164,9 @@ AttemptOutcomeEnum = _graphql_enum(
         "no longer opens), so nothing went out; retried like a connection error.",
         AttemptOutcome.LOST: "The process sending it stopped before recording how it ended; "
         "the delivery was sent again as the next attempt.",
+        AttemptOutcome.AUTH_FAILED: "The profile's authentication could not be applied: no "
+        "token from its token URL (statusCode and responseBody are then the token endpoint's) "
+        "or a credential that no longer opens. Nothing went out; retried.",
     },
 )
 UserErrorCodeEnum = _graphql_enum(

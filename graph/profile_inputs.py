@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 from strawberry.scalars import JSON
 
 from catalog import BodyFormat, ChannelKind, HttpMethod
 from domain.drafts import EncryptionDraft, HeaderDraft, ProfileDraft, TemplateDraft
 from domain.models import EncryptionAlgorithm, SecretEncoding
+
+if TYPE_CHECKING:
+    from graph.authentication_inputs import CallbackAuthenticationInput
+
+# Lazy: the authentication input takes this module's HeaderInput for its token headers.
+AuthenticationInput = Annotated[
+    "CallbackAuthenticationInput", strawberry.lazy("graph.authentication_inputs")
+]
 
 
 @strawberry.input(description="A header to send with every callback.")
@@ -92,6 +102,11 @@ class CreateCallbackProfileInput:
         default=None,
         description="SMS only: text a 2xx answer must contain to count as delivered.",
     )
+    authentication: AuthenticationInput | None = strawberry.field(
+        default=None,
+        description="How callbacks authenticate to the endpoint (Basic or a fetched token); "
+        "none by default.",
+    )
 
     def draft(self) -> ProfileDraft:
         return ProfileDraft(
@@ -105,6 +120,7 @@ class CreateCallbackProfileInput:
             headers=tuple(HeaderDraft(h.name, h.value, bool(h.secret)) for h in self.headers or ()),
             encryption=self.encryption.draft() if self.encryption else None,
             response_message=self.response_message,
+            authentication=self.authentication.draft() if self.authentication else None,
         )
 
 

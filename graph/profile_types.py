@@ -26,9 +26,13 @@ from graph.common import Node, PageInfo
 from graph.context import Info
 
 if TYPE_CHECKING:
+    from graph.authentication_types import CallbackAuthentication
     from graph.delivery_types import DeliveryConnection
 
 Deliveries = Annotated["DeliveryConnection", strawberry.lazy("graph.delivery_types")]
+AuthenticationView = Annotated[
+    "CallbackAuthentication", strawberry.lazy("graph.authentication_types")
+]
 
 MASK = "********"
 
@@ -129,6 +133,15 @@ class CallbackProfile(Node):
         return Encryption(
             algorithm=e.algorithm, parameters=list(e.parameters), random_iv=e.random_iv
         )
+
+    @strawberry.field(
+        description="How callbacks authenticate to the endpoint; never shows a password, a "
+        "client secret or a token."
+    )
+    def authentication(self) -> AuthenticationView:
+        from graph.authentication_types import authentication_view
+
+        return authentication_view(self.data.authentication)
 
     @strawberry.field(description="This profile's deliveries, newest first.")
     async def deliveries(

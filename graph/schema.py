@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext as ExecutionContextType
 
 from graph.api_key_types import ApiKey, CreateApiKeyPayload, RevokeApiKeyPayload
+from graph.authentication_types import EditCallbackProfileAuthenticationPayload
 from graph.catalog_types import Channel
 from graph.common import Node
 from graph.delivery_io import (
@@ -28,7 +29,7 @@ from graph.profile_payloads import (
 )
 from graph.profile_types import CallbackProfile, CallbackProfileConnection
 from graph.unicode_input import UnicodeVariables
-from resolvers import api_keys, catalog, deliveries, node, profiles
+from resolvers import api_keys, authentication, catalog, deliveries, node, profiles
 from resolvers.auth import AUTHENTICATED
 
 
@@ -89,6 +90,14 @@ class Mutation:
         resolver=profiles.edit_callback_profile_variables,
         permission_classes=AUTHENTICATED,
         description="Changes a profile's variables and template, the only editable part.",
+    )
+    edit_callback_profile_authentication: EditCallbackProfileAuthenticationPayload = (
+        strawberry.mutation(
+            resolver=authentication.edit_callback_profile_authentication,
+            permission_classes=AUTHENTICATED,
+            description="Replaces how a profile's callbacks authenticate to its endpoint; "
+            "secrets are given again. Tokens fetched with the old settings are not used again.",
+        )
     )
     delete_callback_profile: DeleteCallbackProfilePayload = strawberry.mutation(
         resolver=profiles.delete_callback_profile,

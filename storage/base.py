@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from catalog import ChannelKind
+from domain.authentication import Authentication
 from domain.models import (
     Account,
     ApiKey,
@@ -131,6 +132,14 @@ class Store(Protocol):
         account_id: str,
         profile_id: str,
         secrets: tuple[SigningSecret, ...],
+        updated_at: datetime,
+    ) -> Profile | None: ...
+
+    async def update_profile_authentication(
+        self,
+        account_id: str,
+        profile_id: str,
+        authentication: Authentication | None,
         updated_at: datetime,
     ) -> Profile | None: ...
 

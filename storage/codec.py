@@ -21,6 +21,7 @@ from domain.models import (
     SentRequest,
     SigningSecret,
 )
+from storage.authentication_codec import authentication_from_doc, authentication_to_doc
 
 Doc = dict[str, Any]
 
@@ -124,6 +125,7 @@ def profile_to_doc(p: Profile) -> Doc:
         "signing_secrets": signing_secrets_to_docs(p.sealed_signing_secrets),
         "created_at": p.created_at,
         "updated_at": p.updated_at,
+        "authentication": authentication_to_doc(p.authentication),
     }
 
 
@@ -157,11 +159,13 @@ def profile_from_doc(d: Doc) -> Profile:
         ),
         created_at=d["created_at"],
         updated_at=d["updated_at"],
+        # Profiles stored before authentication existed have no such field.
+        authentication=authentication_from_doc(d.get("authentication")),
     )
 
 
 # Every field of a profile document that holds sealed values (among plain ones).
-SEALED_FIELDS = ("headers", "encryption", "signing_secrets")
+SEALED_FIELDS = ("headers", "encryption", "signing_secrets", "authentication")
 
 
 def sealed_fields_to_doc(p: Profile) -> Doc:

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from domain.authentication import Authentication
 from domain.models import (
     Account,
     ApiKey,
@@ -22,6 +23,7 @@ from domain.models import (
     SigningSecret,
 )
 from storage import transitions
+from storage.authentication_codec import authentication_to_doc
 from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
     ACTIVE_STATUSES,
@@ -286,6 +288,19 @@ class MemoryStore:
             {"signing_secrets": signing_secrets_to_docs(secrets), "updated_at": updated_at},
         )
 
+    async def update_profile_authentication(
+        self,
+        account_id: str,
+        profile_id: str,
+        authentication: Authentication | None,
+        updated_at: datetime,
+    ) -> Profile | None:
+        return self._update_profile(
+            account_id,
+            profile_id,
+            {"authentication": authentication_to_doc(authentication), "updated_at": updated_at},
+        )
+
     async def delete_profile(self, account_id: str, profile_id: str) -> bool:
         doc = self._profile_doc(account_id, profile_id)
         if doc is None:
@@ -309,7 +324,7 @@ class MemoryStore:
         for old, new in changes:
             doc = self._profiles.get(old.id)
             before = _bson(sealed_fields_to_doc(old))
-            if doc is None or any(doc[f] != before[f] for f in SEALED_FIELDS):
+            if doc is None or any(doc.get(f) != before[f] for f in SEALED_FIELDS):
                 written.append(False)
                 continue
             doc.update(_bson(sealed_fields_to_doc(new)))

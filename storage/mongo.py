@@ -53,6 +53,7 @@ from pymongo.errors import (
 )
 
 from domain import clock
+from domain.authentication import Authentication
 from domain.models import (
     Account,
     ApiKey,
@@ -62,6 +63,7 @@ from domain.models import (
     SigningSecret,
 )
 from storage import transitions
+from storage.authentication_codec import authentication_to_doc
 from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
     ACTIVE_STATUSES,
@@ -466,6 +468,19 @@ class MongoStore:
             account_id,
             profile_id,
             {"signing_secrets": signing_secrets_to_docs(secrets), "updated_at": updated_at},
+        )
+
+    async def update_profile_authentication(
+        self,
+        account_id: str,
+        profile_id: str,
+        authentication: Authentication | None,
+        updated_at: datetime,
+    ) -> Profile | None:
+        return await self._update_profile(
+            account_id,
+            profile_id,
+            {"authentication": authentication_to_doc(authentication), "updated_at": updated_at},
         )
 
     async def delete_profile(self, account_id: str, profile_id: str) -> bool:

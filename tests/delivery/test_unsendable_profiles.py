@@ -20,6 +20,7 @@ from delivery.hub import Hub
 from delivery.recorder import Recorder
 from delivery.retry import RetryPolicy
 from delivery.sender import Sender, new_client
+from delivery.tokens import Tokens
 from domain.deliveries import Deliveries, StatusEvent
 from domain.models import (
     Account,
@@ -124,7 +125,7 @@ class Workers:
 async def workers(store: Store) -> AsyncIterator[Workers]:
     guard = Guard((ipaddress.ip_network("127.0.0.0/8"),))
     async with new_client(guard, timeout=2, connections=4) as client:
-        recorder = Recorder(store, Sender(client, 2), BOX)
+        recorder = Recorder(store, Sender(client, 2), BOX, Tokens(client, BOX, 2))
         engine = Engine(
             store,
             recorder,

@@ -10,6 +10,13 @@ from dataclasses import replace
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from domain.authentication import (
+    Authentication,
+    CallbackAuthType,
+    TokenCredentials,
+    TokenMethod,
+    TokenSettings,
+)
 from domain.models import Encryption, EncryptionAlgorithm, Header, Profile, SigningSecret
 from domain.rekeying import Counts, Rekey, RekeyFailed
 from domain.secretbox import SecretBox, key_id
@@ -147,3 +154,49 @@ async def test_a_value_no_configured_key_opens_stops_the_run_at_that_profile(sto
     assert all(v.startswith(f"v2.{key_id(B)}.") for v in sealed_values(first))
     assert all(v.startswith(f"v2.{key_id(C)}.") for v in sealed_values(second))
     assert all(v.startswith(f"v2.{key_id(A)}.") for v in sealed_values(third))
+
+
+async def test_callback_authentication_secrets_move_to_the_first_key_too(store: Store) -> None:
+    old = SecretBox([A])
+    basic = replace(
+        sealed_profile(old, 7),
+        authentication=Authentication(
+            CallbackAuthType.BASIC, username="acme", sealed_password=old.seal("secret-7-password")
+        ),
+    )
+    token = replace(
+        sealed_profile(old, 8),
+        authentication=Authentication(
+            CallbackAuthType.TOKEN,
+            token=TokenSettings(
+                url="https://auth.example.com/token",
+                method=TokenMethod.POST,
+                credentials=TokenCredentials.OAUTH2_FORM,
+                client_id="acme",
+                sealed_client_secret=old.seal("secret-8-client"),
+                token_field="access_token",
+                expires_in_field="expires_in",
+                headers=(Header("X-Tenant", old.seal("secret-8-tenant"), secret=True),),
+            ),
+        ),
+    )
+    for p in (basic, token):
+        await store.insert_profile(p)
+
+    await Rekey(store, SecretBox([B, A]), batch_size=10).run(None, lambda _: None)
+
+    only_b = SecretBox([B])
+    after = {p.id: p.authentication for p in await stored(store)}
+    basic_after, token_after = after[basic.id], after[token.id]
+    assert basic_after is not None and basic_after.sealed_password is not None
+    assert token_after is not None and token_after.token is not None
+    sealed = [
+        basic_after.sealed_password,
+        token_after.token.sealed_client_secret,
+        token_after.token.headers[0].value,
+    ]
+    assert [only_b.open(v) for v in sealed] == [
+        "secret-7-password",
+        "secret-8-client",
+        "secret-8-tenant",
+    ]
