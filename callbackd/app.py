@@ -9,11 +9,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from callbackd.body_limit import BodyLimit
 from callbackd.services import Runtime
 from callbackd.view import GraphQLView
+from callbackd.web import STATIC_PATH, static_files
 
 
 def create_app(runtime: Runtime) -> Starlette:
@@ -42,6 +43,7 @@ def create_app(runtime: Runtime) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", health),
+            Mount(STATIC_PATH, static_files()),
         ],
         middleware=[Middleware(BodyLimit, limit=runtime.max_body_bytes)],
         lifespan=lifespan,

@@ -25,6 +25,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from callbackd import request_json
 from callbackd.body_limit import BodyTooLarge
 from callbackd.live import SharedStreams, encode_message, sharing_handler
+from callbackd.web import page
 from domain.models import Account
 from graph.context import Context, Services
 from graph.errors import INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, ErrorCode
@@ -90,6 +91,10 @@ class GraphQLView(GraphQL[Context, None]):
             response.status_code = _status(answered, media)
             response.headers["content-type"] = media
         return response
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Strawberry's own page loads GraphiQL from a CDN; this one loads it from the package.
+        return page("graphiql.html")
 
     def decode_json(self, data: str | bytes) -> object:
         return request_json.decode(data)
