@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 import sys
+from types import FrameType
 
 import uvicorn
 from starlette.types import ASGIApp
 
+from callbackd import logs
 from callbackd import services as wiring
 from callbackd.app import create_app
 from callbackd.config import ConfigError, Settings, add_arguments, load
+from callbackd.operator_routes import metrics_app
 from domain.accounts import InvalidRegion
 
 
@@ -53,7 +55,54 @@ async def _serve(settings: Settings) -> None:
         _say(key)
     else:
         _say("callbackd: create an API key with `callbackd account create NAME`")
-    await uvicorn.Server(server_config(create_app(runtime), settings)).serve()
+    app = create_app(runtime, separate_metrics=settings.metrics_addr is not None)
+    server = _GracefulServer(server_config(app, settings), runtime)
+    if settings.metrics_addr is None:
+        await server.serve()
+        return
+    host, port = settings.metrics_addr
+    metrics = uvicorn.Server(
+        uvicorn.Config(
+            metrics_app(runtime.metrics),
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+        )
+    )
+    # Started first, so the API server's signal handlers are the ones in force (uvicorn
+    # restores the earlier ones on exit); the metrics stay up until the API has stopped.
+    metrics_task = asyncio.create_task(metrics.serve())
+    while not metrics.started:
+        if metrics_task.done():
+            await metrics_task
+            raise SystemExit(f"callbackd: /metrics could not listen on {host}:{port}")
+        await asyncio.sleep(0.01)
+    _say(f"callbackd: metrics: http://{host}:{port}/metrics")
+    try:
+        await server.serve()
+    finally:
+        metrics.should_exit = True
+        await metrics_task
+
+
+class _GracefulServer(uvicorn.Server):
+    """uvicorn, which on SIGTERM or SIGINT stops accepting connections and lets requests
+    finish; on the same signal the workers stop claiming deliveries."""
+
+    def __init__(self, config: uvicorn.Config, runtime: wiring.Runtime) -> None:
+        super().__init__(config)
+        self._runtime = runtime
+        self._stopping: asyncio.Task[None] | None = None
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if not self.should_exit:
+            asyncio.get_running_loop().call_soon_threadsafe(self._stop_claiming)
+        super().handle_exit(sig, frame)
+
+    def _stop_claiming(self) -> None:
+        self._stopping = asyncio.create_task(self._runtime.stop_claiming())
 
 
 def server_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
@@ -63,7 +112,10 @@ def server_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
         host=settings.host,
         port=settings.port,
         log_level="info",
+        # callbackd.logs has configured logging already, uvicorn's loggers included.
+        log_config=None,
         lifespan="on",
+        timeout_graceful_shutdown=settings.shutdown_seconds,
         # Live frames are small JSON: compressing each one for each subscriber cost more CPU
         # than fan-out to hundreds of subscribers can spare, and saved few bytes.
         ws_per_message_deflate=False,
@@ -94,15 +146,17 @@ async def _create_account(settings: Settings, name: str, region: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    # httpx logs every callback URL at INFO; those carry customers' query-string tokens.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         settings = load(args)
     except ConfigError as exc:
         print(f"callbackd: {exc}", file=sys.stderr)
         return 2
+    logs.configure(settings.log_format)
     if args.command == "serve":
+        # uvicorn raises the signal it stopped for again once stopped; the stop was graceful,
+        # so the process then exits 0 rather than die of it.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: None)
         asyncio.run(_serve(settings))
         return 0
     if args.command == "worker":
