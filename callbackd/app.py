@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL over HTTP and graphql-transport-ws, GraphiQL, health."""
+"""The ASGI application: GraphQL over HTTP and graphql-transport-ws, GraphiQL, the console,
+health, readiness and metrics."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from callbackd.http_metrics import CountRequests
 from callbackd.operator_routes import metrics_route, readyz_route
 from callbackd.services import Runtime
 from callbackd.view import GraphQLView
-from callbackd.web import STATIC_PATH, static_files
+from callbackd.web import STATIC_PATH, console_routes, static_files
 
 
 def create_app(runtime: Runtime, separate_metrics: bool = False) -> Starlette:
@@ -48,6 +49,7 @@ def create_app(runtime: Runtime, separate_metrics: bool = False) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", health),
+            *console_routes(),
             readyz_route(runtime),
             *([] if separate_metrics else [metrics_route(runtime.metrics)]),
             Mount(STATIC_PATH, static_files()),

@@ -7,7 +7,9 @@ import mimetypes
 from functools import cache
 from importlib import resources
 
-from starlette.responses import HTMLResponse
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 
 STATIC_PATH = "/static"
@@ -33,4 +35,17 @@ def static_files() -> StaticFiles:
     return StaticFiles(packages=[(__name__, "static")])
 
 
-__all__ = ["STATIC_PATH", "page", "static_files"]
+async def _console(_: Request) -> Response:
+    return page("console.html")
+
+
+async def _home(_: Request) -> Response:
+    return RedirectResponse("/console")
+
+
+def console_routes() -> list[Route]:
+    """The console at /console, and / leading there."""
+    return [Route("/", _home), Route("/console", _console)]
+
+
+__all__ = ["STATIC_PATH", "console_routes", "page", "static_files"]
