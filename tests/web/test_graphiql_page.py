@@ -15,6 +15,7 @@ EXPECTED_ASSETS = [
     "/static/vendor/react-dom/react-dom.production.min.js",
     "/static/vendor/graphiql/graphiql.min.js",
     "/static/vendor/plugin-explorer/index.umd.js",
+    "/static/vendor/graphql-ws/graphql-ws.min.js",
     "/static/graphiql-page.js",
 ]
 
@@ -41,8 +42,9 @@ async def test_every_file_the_page_loads_is_served_with_its_type(api: Api) -> No
 
 
 async def test_the_vendored_files_carry_their_licences(api: Api) -> None:
-    for package in ("graphiql", "plugin-explorer", "react", "react-dom"):
-        licence = await api.http.get(f"/static/vendor/{package}/LICENSE")
+    for package in ("graphiql", "plugin-explorer", "react", "react-dom", "graphql-ws"):
+        name = "LICENSE.md" if package == "graphql-ws" else "LICENSE"
+        licence = await api.http.get(f"/static/vendor/{package}/{name}")
 
         assert (package, licence.status_code) == (package, 200)
         assert "MIT License" in licence.text

@@ -18,18 +18,17 @@
   });
   showState();
 
-  let current = { key: null, fetcher: null };
+  let current = { key: null, fetcher: null, client: null };
   function fetcherFor(key) {
     if (current.key !== key) {
+      if (current.client) current.client.dispose();
       const auth = key ? { Authorization: "Bearer " + key } : {};
+      // Subscriptions over graphql-transport-ws, with the vendored graphql-ws client.
+      const client = graphqlWs.createClient({ url: wsUrl, connectionParams: auth, lazy: true });
       current = {
         key: key,
-        fetcher: GraphiQL.createFetcher({
-          url: url,
-          subscriptionUrl: wsUrl,
-          headers: auth,
-          wsConnectionParams: auth,
-        }),
+        client: client,
+        fetcher: GraphiQL.createFetcher({ url: url, headers: auth, wsClient: client }),
       };
     }
     return current.fetcher;
@@ -45,7 +44,10 @@
       fetcher: fetcher,
       plugins: [explorer],
       defaultEditorToolsVisibility: true,
-      defaultQuery: "{\n  channels {\n    kind\n    label\n  }\n}\n",
+      defaultQuery:
+        "# Subscriptions run over graphql-transport-ws when they have a name, e.g.\n" +
+        "# subscription Attempts { deliveryAttempts { outcome statusCode profile { id } } }\n" +
+        "{\n  channels {\n    kind\n    label\n  }\n}\n",
     })
   );
 })();
