@@ -51,6 +51,11 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
+        self.reports = Counter(
+            "callbackd_reports_published",
+            "Status reports accepted by publishStatusEvents on this process",
+            registry=r,
+        )
         self.attempts = Counter(
             "callbackd_attempts",
             "Callback attempts made by this process, by channel, trigger and outcome",
@@ -101,6 +106,9 @@ class Metrics:
             registry=r,
         )
         self._names: set[str] = set()
+
+    def published(self, count: int) -> None:
+        self.reports.inc(count)
 
     def attempted(self, attempt: Attempt) -> None:
         channel = attempt.channel.value

@@ -103,7 +103,11 @@ def build(settings: Settings) -> Runtime:
         store=store,
         accounts=Accounts(store),
         profiles=profiles,
-        deliveries=Deliveries(store, on_queued=engine.wake if engine else lambda: None),
+        deliveries=Deliveries(
+            store,
+            on_queued=engine.wake if engine else lambda: None,
+            on_published=metrics.published,
+        ),
         tester=Tester(profiles, recorder),
         hub=Hub(store),
     )

@@ -84,11 +84,13 @@ async def test_a_delivery_that_fails_for_good_is_counted_as_failed(
     await delivered(api, key, data["publishStatusEvents"]["deliveries"][0]["id"])
     found = await samples(api)
 
+    reports = ("callbackd_reports_published_total", ())
     failed = ("callbackd_deliveries_released_total", (("status", "FAILED"),))
     event = (
         "callbackd_attempts_total",
         (("channel", "SMS"), ("outcome", "HTTP_ERROR"), ("trigger", "EVENT")),
     )
+    assert found[reports] == 1.0
     assert found[failed] == 1.0
     assert found[event] == 1.0
 
