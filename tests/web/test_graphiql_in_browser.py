@@ -12,8 +12,7 @@ from tests.support.console import create_profile, publish
 from tests.support.receiver import Receiver
 from tests.web.conftest import Running
 
-# GraphiQL sends a subscription over the WebSocket only when it has a name.
-SUBSCRIPTION = "subscription Attempts { deliveryAttempts { outcome trigger delivery { id } } }"
+SUBSCRIPTION = "subscription { deliveryAttempts { outcome trigger delivery { id } } }"
 
 
 async def open_graphiql(tab: Tab, running: Running) -> None:

@@ -12,42 +12,65 @@
   function showState() {
     state.textContent = input.value ? "" : "Enter an API key to run operations";
   }
+  let typing = null;
   input.addEventListener("input", function () {
     sessionStorage.setItem(KEY, input.value.trim());
     showState();
+    clearTimeout(typing);
+    typing = setTimeout(render, 300);
   });
   showState();
 
-  let current = { key: null, fetcher: null, client: null };
-  function fetcherFor(key) {
+  // Whether the operation to run is a subscription: those go over the WebSocket.
+  function isSubscription(params) {
+    const query = params.query || "";
+    if (params.operationName) {
+      return new RegExp("\\bsubscription\\s+" + params.operationName + "\\b").test(query);
+    }
+    return /^\s*(?:#[^\n]*\n\s*)*subscription\b/.test(query);
+  }
+
+  let current = { key: null, http: null, ws: null };
+  function clientsFor(key) {
     if (current.key !== key) {
-      if (current.client) current.client.dispose();
+      if (current.ws) current.ws.dispose();
       const auth = key ? { Authorization: "Bearer " + key } : {};
-      // Subscriptions over graphql-transport-ws, with the vendored graphql-ws client.
-      const client = graphqlWs.createClient({ url: wsUrl, connectionParams: auth, lazy: true });
       current = {
         key: key,
-        client: client,
-        fetcher: GraphiQL.createFetcher({ url: url, headers: auth, wsClient: client }),
+        http: GraphiQL.createFetcher({ url: url, headers: auth }),
+        ws: graphqlWs.createClient({ url: wsUrl, connectionParams: auth, lazy: true }),
       };
     }
-    return current.fetcher;
-  }
-  function fetcher(params, options) {
-    return fetcherFor(sessionStorage.getItem(KEY) || "")(params, options);
+    return current;
   }
 
   const explorer = GraphiQLPluginExplorer.explorerPlugin();
   const root = ReactDOM.createRoot(document.getElementById("graphiql"));
-  root.render(
-    React.createElement(GraphiQL, {
-      fetcher: fetcher,
-      plugins: [explorer],
-      defaultEditorToolsVisibility: true,
-      defaultQuery:
-        "# Subscriptions run over graphql-transport-ws when they have a name, e.g.\n" +
-        "# subscription Attempts { deliveryAttempts { outcome statusCode profile { id } } }\n" +
-        "{\n  channels {\n    kind\n    label\n  }\n}\n",
-    })
-  );
+  function render() {
+    // Each render gets a fetcher of its own, which GraphiQL takes as a cue to fetch the schema
+    // again; every call still uses the key as it is at that moment.
+    const fetcher = function (params, options) {
+      const clients = clientsFor(sessionStorage.getItem(KEY) || "");
+      if (isSubscription(params)) {
+        return clients.ws.iterate({
+          query: params.query,
+          variables: params.variables,
+          operationName: params.operationName,
+        });
+      }
+      return clients.http(params, options);
+    };
+    root.render(
+      React.createElement(GraphiQL, {
+        fetcher: fetcher,
+        plugins: [explorer],
+        defaultEditorToolsVisibility: true,
+        defaultQuery:
+          "# Subscriptions run over graphql-transport-ws, e.g.\n" +
+          "# subscription { deliveryAttempts { outcome statusCode profile { id } } }\n" +
+          "{\n  channels {\n    kind\n    label\n  }\n}\n",
+      })
+    );
+  }
+  render();
 })();
