@@ -48,6 +48,7 @@ async def _serve(settings: Settings) -> None:
     _say(f"callbackd: store: {store.description}")
     if settings.secret_key_generated:
         _say("callbackd: development mode: a new CALLBACKD_SECRET_KEY was generated for this run")
+    _say(f"callbackd: console: http://{settings.host}:{settings.port}/console")
     _say(f"callbackd: GraphiQL: http://{settings.host}:{settings.port}/graphql")
     if settings.mongodb_url is None:
         _, key = await runtime.services.accounts.create("development")
@@ -60,31 +61,40 @@ async def _serve(settings: Settings) -> None:
     if settings.metrics_addr is None:
         await server.serve()
         return
-    host, port = settings.metrics_addr
-    metrics = uvicorn.Server(
-        uvicorn.Config(
-            metrics_app(runtime.metrics),
-            host=host,
-            port=port,
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-        )
-    )
+    metrics = _metrics_server(runtime, settings.metrics_addr)
     # Started first, so the API server's signal handlers are the ones in force (uvicorn
     # restores the earlier ones on exit); the metrics stay up until the API has stopped.
     metrics_task = asyncio.create_task(metrics.serve())
     while not metrics.started:
         if metrics_task.done():
             await metrics_task
-            raise SystemExit(f"callbackd: /metrics could not listen on {host}:{port}")
+            raise SystemExit(f"callbackd: /metrics could not listen on {_url(settings)}")
         await asyncio.sleep(0.01)
-    _say(f"callbackd: metrics: http://{host}:{port}/metrics")
+    _say(f"callbackd: metrics: {_url(settings)}")
     try:
         await server.serve()
     finally:
         metrics.should_exit = True
         await metrics_task
+
+
+def _metrics_server(runtime: wiring.Runtime, address: tuple[str, int]) -> uvicorn.Server:
+    host, port = address
+    config = uvicorn.Config(
+        metrics_app(runtime.metrics),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+    )
+    return uvicorn.Server(config)
+
+
+def _url(settings: Settings) -> str:
+    assert settings.metrics_addr is not None
+    host, port = settings.metrics_addr
+    return f"http://{host}:{port}/metrics"
 
 
 class _GracefulServer(uvicorn.Server):
@@ -126,11 +136,16 @@ async def _work(settings: Settings) -> None:
     runtime = wiring.build(settings)
     await runtime.start()
     _say(f"callbackd: worker with {settings.workers} slots on {runtime.services.store.description}")
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stopping.set)
-    await stopping.wait()
+    if settings.metrics_addr is not None:
+        _say(f"callbackd: metrics: {_url(settings)}")
+        # Serves /metrics until SIGTERM or SIGINT, which uvicorn's server waits for.
+        await _metrics_server(runtime, settings.metrics_addr).serve()
+    else:
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stopping.set)
+        await stopping.wait()
     await runtime.stop()
 
 
@@ -144,6 +159,13 @@ async def _create_account(settings: Settings, name: str, region: str) -> str:
     return key
 
 
+def _outlive_reraised_signals() -> None:
+    """uvicorn raises the signal it stopped for again once stopped; the stop was graceful, so
+    the process then exits 0 rather than die of it."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -153,10 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logs.configure(settings.log_format)
     if args.command == "serve":
-        # uvicorn raises the signal it stopped for again once stopped; the stop was graceful,
-        # so the process then exits 0 rather than die of it.
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: None)
+        _outlive_reraised_signals()
         asyncio.run(_serve(settings))
         return 0
     if args.command == "worker":
@@ -165,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
                 "callbackd: a worker needs MONGODB_URL and CALLBACKD_WORKERS > 0", file=sys.stderr
             )
             return 2
+        _outlive_reraised_signals()
         asyncio.run(_work(settings))
         return 0
     if settings.mongodb_url is None:
