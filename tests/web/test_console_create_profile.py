@@ -80,3 +80,31 @@ async def test_a_refused_input_is_shown_beside_its_field(
         await page.locator("#create-form input[name=title]").get_attribute("aria-invalid") == "true"
     )
     assert await page.locator("#saved-profile-id").count() == 0
+
+
+async def test_the_form_follows_the_email_channel_from_the_catalog(
+    running: Running, tab: Tab
+) -> None:
+    page = tab.page
+    await sign_in(tab, running.base, running.key)
+    await page.click("#add-profile")
+
+    await page.select_option("#create-form select[name=channel]", "EMAIL")
+    await expect(page.locator("#create-form input[name=event]")).to_have_value("Email Send")
+    await tab.screenshot("console-create-email")
+
+    methods = page.locator("#create-form select[name=httpMethod] option")
+    enabled = page.locator("#create-form select[name=httpMethod] option:not([disabled])")
+    formats = page.locator("#create-form select[name=bodyFormat] option")
+    assert await methods.all_inner_texts() == [
+        "GET (not for this channel)",
+        "POST",
+        "PUT (not for this channel)",
+        "DELETE (not for this channel)",
+    ]
+    assert await enabled.all_inner_texts() == ["POST"]
+    assert await formats.all_inner_texts() == ["JSON", "FORM_DATA", "URLENCODED"]
+    assert await page.locator("#create-form input[name=required-options]").count() == 0
+    assert (
+        await page.locator("#create-form input[type=checkbox][value=delivery_status]").count() == 1
+    )
