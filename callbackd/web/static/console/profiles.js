@@ -98,7 +98,7 @@ async function editVariables(profile) {
   const form = h("form", { class: "card", id: "edit-form" },
     h("h2", {}, "Variables of " + profile.title),
     h("p", { class: "muted" }, "Only the variables and their template can change after a profile is created."),
-    h("div", { class: "field" }, picker.panel),
+    h("div", { class: "field" }, h("label", {}, "Dynamic variables"), picker.view, picker.panel),
     h("div", { class: "field" }, h("label", {}, profile.httpMethod === "GET" ? "Query string" : "Request body"), template),
     h("div", { class: "form-errors" }),
     h("div", { class: "actions" },
