@@ -51,7 +51,7 @@ def create_app(runtime: Runtime, separate_metrics: bool = False) -> Starlette:
             Route("/healthz", health),
             *console_routes(),
             readyz_route(runtime),
-            *([] if separate_metrics else [metrics_route(runtime.metrics)]),
+            *([] if separate_metrics else [metrics_route(runtime)]),
             Mount(STATIC_PATH, static_files()),
         ],
         middleware=[

@@ -81,7 +81,7 @@ async def _serve(settings: Settings) -> None:
 def _metrics_server(runtime: wiring.Runtime, address: tuple[str, int]) -> uvicorn.Server:
     host, port = address
     config = uvicorn.Config(
-        metrics_app(runtime.metrics),
+        metrics_app(runtime),
         host=host,
         port=port,
         log_config=None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from prometheus_client import (
@@ -17,7 +18,9 @@ from prometheus_client import (
 )
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from domain import clock
 from domain.models import Attempt, DeliveryStatus
+from storage import Backlog
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 # A `_created` series beside each counter doubles a scrape for a figure no dashboard uses.
@@ -34,6 +37,8 @@ _DOCUMENT_NAME = re.compile(
 )
 # Callbacks take from milliseconds to the request timeout.
 ATTEMPT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+# Backlog figures cost the store a few counts, so a scrape reads them at most this often.
+BACKLOG_EVERY_SECONDS = 15.0
 OPERATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
 
 
@@ -105,7 +110,24 @@ class Metrics:
             "Distinct subscription streams running, each shared by its subscribers",
             registry=r,
         )
+        self.deliveries = Gauge(
+            "callbackd_deliveries",
+            "Deliveries of every account by status, as last read from the store",
+            ["status"],
+            registry=r,
+        )
+        self.due = Gauge(
+            "callbackd_due_deliveries",
+            "Deliveries due now: pending ones whose time came, and expired leases",
+            registry=r,
+        )
+        self.oldest_due_age = Gauge(
+            "callbackd_oldest_due_delivery_age_seconds",
+            "How long the longest-waiting due delivery has been due; 0 when none is",
+            registry=r,
+        )
         self._names: set[str] = set()
+        self._backlog_read_at: float | None = None
 
     def published(self, count: int) -> None:
         self.reports.inc(count)
@@ -150,6 +172,24 @@ class Metrics:
             return result
         finally:
             self.operation(name, document, time.perf_counter() - started, ok)
+
+    async def refresh_backlog(self, read: Callable[[datetime], Awaitable[Backlog]]) -> None:
+        """Reads the backlog figures with `read`, unless they were read less than
+        BACKLOG_EVERY_SECONDS ago."""
+        started = time.monotonic()
+        if (
+            self._backlog_read_at is not None
+            and started - self._backlog_read_at < BACKLOG_EVERY_SECONDS
+        ):
+            return
+        self._backlog_read_at = started
+        now = clock.now()
+        backlog = await read(now)
+        for status, count in backlog.by_status.items():
+            self.deliveries.labels(status.value).set(count)
+        self.due.set(backlog.due)
+        since = backlog.oldest_due_since
+        self.oldest_due_age.set(0.0 if since is None else (now - since).total_seconds())
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

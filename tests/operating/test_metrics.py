@@ -8,7 +8,7 @@ import asyncio
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.responses import Response
 
-from tests.support.api import Api
+from tests.support.api import Api, running_api, settings
 from tests.support.profiles import create_profile
 from tests.support.receiver import Received, Receiver
 
@@ -139,3 +139,26 @@ async def test_no_one_subscribed_reads_as_zero_live_subscribers(api: Api) -> Non
 
     assert found[("callbackd_live_subscribers", ())] == 0.0
     assert found[("callbackd_live_streams", ())] == 0.0
+
+
+async def test_the_backlog_is_read_from_the_store_at_most_once_per_interval(
+    receiver: Receiver,
+) -> None:
+    async with running_api(settings(CALLBACKD_WORKERS="0")) as api:
+        key = await api.account("idle")
+        profile_id, _ = await create_profile(
+            api, key, channel="SMS", httpMethod="POST", endpoint=receiver.url, variables=["status"]
+        )
+        await api.run(PUBLISH, {"id": profile_id}, key=key)
+        await api.run(PUBLISH, {"id": profile_id}, key=key)
+        first = await samples(api)
+        await api.run(PUBLISH, {"id": profile_id}, key=key)
+        second = await samples(api)
+
+    pending = ("callbackd_deliveries", (("status", "PENDING"),))
+    assert first[pending] == 2.0
+    assert first[("callbackd_due_deliveries", ())] == 2.0
+    assert ("callbackd_oldest_due_delivery_age_seconds", ()) in first
+    assert first[("callbackd_deliveries", (("status", "FAILED"),))] == 0.0
+    assert second[pending] == 2.0
+    assert second[("callbackd_reports_published_total", ())] == 3.0
