@@ -105,6 +105,7 @@ async def test_the_form_follows_the_email_channel_from_the_catalog(
     assert await enabled.all_inner_texts() == ["POST"]
     assert await formats.all_inner_texts() == ["JSON", "FORM_DATA", "URLENCODED"]
     assert await page.locator("#create-form input[name=required-options]").count() == 0
+    assert "null" not in await page.inner_text("#create-form")
     assert (
         await page.locator("#create-form input[type=checkbox][value=delivery_status]").count() == 1
     )

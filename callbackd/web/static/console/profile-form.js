@@ -159,11 +159,12 @@ function channelSteps(channel, steps) {
     const get = method.value === "GET";
     templateLabel.textContent = get ? "Query string (appended to the endpoint)" : "Request body";
     formatField.hidden = get;
-    template.placeholder = get ? "status=<status>&sender=<sender>" : '{"status": "<status>"}';
+    const first = channel.dynamicVariables[0].name;
+    template.placeholder = get ? `${first}=<${first}>` : `{"${first}": "<${first}>"}`;
   }
   method.addEventListener("change", methodChanged);
 
-  steps.replaceChildren(
+  const children = [
     field("Events for the selected channel", "event", h("input", { name: "event", readonly: true, value: channel.events.map((e) => e.name).join(", ") })),
     field("HTTP method", "httpMethod", method),
     field("Enter endpoint", "endpoint", h("input", { name: "endpoint", type: "url", placeholder: "https://example.com/callbacks", dataset: { field: "endpoint" } })),
@@ -175,8 +176,9 @@ function channelSteps(channel, steps) {
     h("div", { class: "field" }, h("label", { class: "inline" }, encrypt, " Enable encryption"), encryptionFields),
     channel.supportsResponseMessage
       ? h("div", { class: "field" }, h("label", { class: "inline" }, required, " Enable callback required options"), responseField)
-      : null
-  );
+      : null,
+  ];
+  steps.replaceChildren(...children.filter(Boolean));
   methodChanged();
 
   return {
