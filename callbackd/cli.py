@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
 from functools import partial
+from types import FrameType
 
 import uvicorn
 from starlette.types import ASGIApp
 
-from callbackd import account_commands, rekey_command
+from callbackd import account_commands, logs, rekey_command
 from callbackd import services as wiring
 from callbackd.app import create_app
 from callbackd.config import ConfigError, Settings, add_arguments, load
+from callbackd.operator_routes import metrics_app
 from domain.accounts import InvalidRegion
 from domain.rekeying import DEFAULT_BATCH
 from domain.secretbox import SecretBox
@@ -79,6 +80,7 @@ async def _serve(settings: Settings) -> None:
     _say(f"callbackd: store: {store.description}")
     if settings.secret_key_generated:
         _say("callbackd: development mode: a new CALLBACKD_SECRET_KEY was generated for this run")
+    _say(f"callbackd: console: http://{settings.host}:{settings.port}/console")
     _say(f"callbackd: GraphiQL: http://{settings.host}:{settings.port}/graphql")
     if settings.mongodb_url is None:
         _, key = await runtime.services.accounts.create("development")
@@ -86,7 +88,63 @@ async def _serve(settings: Settings) -> None:
         _say(key)
     else:
         _say("callbackd: create an API key with `callbackd account create NAME`")
-    await uvicorn.Server(server_config(create_app(runtime), settings)).serve()
+    app = create_app(runtime, separate_metrics=settings.metrics_addr is not None)
+    server = _GracefulServer(server_config(app, settings), runtime)
+    if settings.metrics_addr is None:
+        await server.serve()
+        return
+    metrics = _metrics_server(runtime, settings.metrics_addr)
+    # Started first, so the API server's signal handlers are the ones in force (uvicorn
+    # restores the earlier ones on exit); the metrics stay up until the API has stopped.
+    metrics_task = asyncio.create_task(metrics.serve())
+    while not metrics.started:
+        if metrics_task.done():
+            await metrics_task
+            raise SystemExit(f"callbackd: /metrics could not listen on {_url(settings)}")
+        await asyncio.sleep(0.01)
+    _say(f"callbackd: metrics: {_url(settings)}")
+    try:
+        await server.serve()
+    finally:
+        metrics.should_exit = True
+        await metrics_task
+
+
+def _metrics_server(runtime: wiring.Runtime, address: tuple[str, int]) -> uvicorn.Server:
+    host, port = address
+    config = uvicorn.Config(
+        metrics_app(runtime),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+    )
+    return uvicorn.Server(config)
+
+
+def _url(settings: Settings) -> str:
+    assert settings.metrics_addr is not None
+    host, port = settings.metrics_addr
+    return f"http://{host}:{port}/metrics"
+
+
+class _GracefulServer(uvicorn.Server):
+    """uvicorn, which on SIGTERM or SIGINT stops accepting connections and lets requests
+    finish; on the same signal the workers stop claiming deliveries."""
+
+    def __init__(self, config: uvicorn.Config, runtime: wiring.Runtime) -> None:
+        super().__init__(config)
+        self._runtime = runtime
+        self._stopping: asyncio.Task[None] | None = None
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if not self.should_exit:
+            asyncio.get_running_loop().call_soon_threadsafe(self._stop_claiming)
+        super().handle_exit(sig, frame)
+
+    def _stop_claiming(self) -> None:
+        self._stopping = asyncio.create_task(self._runtime.stop_claiming())
 
 
 def server_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
@@ -96,7 +154,10 @@ def server_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
         host=settings.host,
         port=settings.port,
         log_level="info",
+        # callbackd.logs has configured logging already, uvicorn's loggers included.
+        log_config=None,
         lifespan="on",
+        timeout_graceful_shutdown=settings.shutdown_seconds,
         # Live frames are small JSON: compressing each one for each subscriber cost more CPU
         # than fan-out to hundreds of subscribers can spare, and saved few bytes.
         ws_per_message_deflate=False,
@@ -107,11 +168,16 @@ async def _work(settings: Settings) -> None:
     runtime = wiring.build(settings)
     await runtime.start()
     _say(f"callbackd: worker with {settings.workers} slots on {runtime.services.store.description}")
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stopping.set)
-    await stopping.wait()
+    if settings.metrics_addr is not None:
+        _say(f"callbackd: metrics: {_url(settings)}")
+        # Serves /metrics until SIGTERM or SIGINT, which uvicorn's server waits for.
+        await _metrics_server(runtime, settings.metrics_addr).serve()
+    else:
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stopping.set)
+        await stopping.wait()
     await runtime.stop()
 
 
@@ -156,17 +222,23 @@ def _operate(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_on_store(settings, command))
 
 
+def _outlive_reraised_signals() -> None:
+    """uvicorn raises the signal it stopped for again once stopped; the stop was graceful, so
+    the process then exits 0 rather than die of it."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    # httpx logs every callback URL at INFO; those carry customers' query-string tokens.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         settings = load(args)
     except ConfigError as exc:
         print(f"callbackd: {exc}", file=sys.stderr)
         return 2
+    logs.configure(settings.log_format)
     if args.command == "serve":
+        _outlive_reraised_signals()
         asyncio.run(_serve(settings))
         return 0
     if args.command == "worker":
@@ -175,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
                 "callbackd: a worker needs MONGODB_URL and CALLBACKD_WORKERS > 0", file=sys.stderr
             )
             return 2
+        _outlive_reraised_signals()
         asyncio.run(_work(settings))
         return 0
     if args.command == "secrets" or args.account_command != "create":

@@ -81,7 +81,22 @@ OPTIONS = (
         "largest request body accepted; larger ones are refused with 413 before being read",
         "1048576",
     ),
+    Option("CALLBACKD_LOG_FORMAT", "--log-format", "log lines as `text` or `json`", "text"),
+    Option(
+        "CALLBACKD_METRICS_ADDR",
+        "--metrics-addr",
+        "HOST:PORT serving /metrics apart from the API; unset: /metrics on the API's port",
+        None,
+    ),
+    Option(
+        "CALLBACKD_SHUTDOWN_SECONDS",
+        "--shutdown-seconds",
+        "on SIGTERM, how long requests and callbacks in flight may take to finish",
+        "20",
+    ),
 )
+
+LOG_FORMATS = ("text", "json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +118,10 @@ class Settings:
     # None: kept forever.
     retention_days: float | None
     max_body_bytes: int
+    log_format: str
+    # None: /metrics is served by the API itself.
+    metrics_addr: tuple[str, int] | None
+    shutdown_seconds: int
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -120,6 +139,21 @@ def _number(raw: dict[str, str | None], env: str, kind: type[Any], low: float) -
     if value < low:
         raise ConfigError(f"{env} must be at least {low}, got {value}")
     return value
+
+
+def _address(text: str | None) -> tuple[str, int] | None:
+    if not text:
+        return None
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"CALLBACKD_METRICS_ADDR must be HOST:PORT, got {text!r}")
+    return host.strip("[]"), int(port)
+
+
+def _log_format(text: str | None) -> str:
+    if text not in LOG_FORMATS:
+        raise ConfigError(f"CALLBACKD_LOG_FORMAT must be text or json, got {text!r}")
+    return text
 
 
 def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None = None) -> Settings:
@@ -162,6 +196,9 @@ def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None 
         min_throttle_retry_seconds=_number(raw, "CALLBACKD_MIN_THROTTLE_RETRY_SECONDS", float, 0),
         retention_days=_number(raw, "CALLBACKD_RETENTION_DAYS", float, 0) or None,
         max_body_bytes=_number(raw, "CALLBACKD_MAX_BODY_BYTES", int, 1024),
+        log_format=_log_format(raw["CALLBACKD_LOG_FORMAT"]),
+        metrics_addr=_address(raw["CALLBACKD_METRICS_ADDR"]),
+        shutdown_seconds=_number(raw, "CALLBACKD_SHUTDOWN_SECONDS", int, 0),
     )
     if settings.lease_seconds <= settings.request_timeout_seconds:
         raise ConfigError(

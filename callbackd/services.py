@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
 
 from callbackd.config import Settings
+from callbackd.logs import log_attempt
+from callbackd.metrics import Metrics
 from delivery.engine import Engine, EngineSettings
 from delivery.expiry import Expiry
 from delivery.guard import Guard
@@ -19,6 +22,7 @@ from delivery.tester import Tester
 from delivery.tokens import Tokens
 from domain.accounts import Accounts
 from domain.deliveries import Deliveries
+from domain.models import Attempt
 from domain.profiles import Profiles
 from domain.secretbox import SecretBox
 from graph.context import Services
@@ -32,8 +36,25 @@ class Runtime:
     services: Services
     engine: Engine | None
     client: httpx.AsyncClient
+    metrics: Metrics
     expiry: Expiry | None = None
     max_body_bytes: int = 1 << 20
+    # How long in-flight callbacks may take to finish on stop; None: as long as they take.
+    shutdown_seconds: float | None = None
+    # When a graceful stop began, by the event loop's clock: the bound counts from there.
+    stopping_since: float | None = None
+
+    async def stop_claiming(self) -> None:
+        """The first step of a graceful stop: no new deliveries are taken."""
+        self.stopping_since = asyncio.get_running_loop().time()
+        if self.engine is not None:
+            await self.engine.stop_claiming()
+
+    def _grace_left(self) -> float | None:
+        if self.shutdown_seconds is None or self.stopping_since is None:
+            return self.shutdown_seconds
+        spent = asyncio.get_running_loop().time() - self.stopping_since
+        return max(0.0, self.shutdown_seconds - spent)
 
     async def start(self) -> None:
         await self.services.store.start()
@@ -46,7 +67,7 @@ class Runtime:
         if self.expiry is not None:
             await self.expiry.stop()
         if self.engine is not None:
-            await self.engine.stop()
+            await self.engine.stop(self._grace_left())
         await self.services.hub.stop()
         await self.client.aclose()
         await self.services.store.close()
@@ -58,7 +79,19 @@ def build(settings: Settings) -> Runtime:
     guard = Guard(settings.allow_networks)
     client = new_client(guard, settings.request_timeout_seconds, max(settings.workers, 4))
     sender = Sender(client, settings.request_timeout_seconds)
-    recorder = Recorder(store, sender, box, Tokens(client, box, settings.request_timeout_seconds))
+    metrics = Metrics()
+
+    def attempted(attempt: Attempt) -> None:
+        metrics.attempted(attempt)
+        log_attempt(attempt)
+
+    recorder = Recorder(
+        store,
+        sender,
+        box,
+        Tokens(client, box, settings.request_timeout_seconds),
+        on_attempt=attempted,
+    )
     engine = None
     if settings.workers > 0:
         engine = Engine(
@@ -70,13 +103,18 @@ def build(settings: Settings) -> Runtime:
                 settings.min_throttle_retry_seconds,
             ),
             EngineSettings(concurrency=settings.workers, lease_seconds=settings.lease_seconds),
+            on_released=metrics.released,
         )
     profiles = Profiles(store, box)
     services = Services(
         store=store,
         accounts=Accounts(store),
         profiles=profiles,
-        deliveries=Deliveries(store, on_queued=engine.wake if engine else lambda: None),
+        deliveries=Deliveries(
+            store,
+            on_queued=engine.wake if engine else lambda: None,
+            on_published=metrics.published,
+        ),
         tester=Tester(profiles, recorder),
         hub=Hub(store),
     )
@@ -87,6 +125,8 @@ def build(settings: Settings) -> Runtime:
         services=services,
         engine=engine,
         client=client,
+        metrics=metrics,
         expiry=expiry,
         max_body_bytes=settings.max_body_bytes,
+        shutdown_seconds=settings.shutdown_seconds,
     )

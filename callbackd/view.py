@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from typing import Any, cast, overload
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
@@ -26,6 +26,8 @@ from callbackd import request_json
 from callbackd.body_limit import BodyTooLarge
 from callbackd.key_watch import KeyWatch
 from callbackd.live import SharedStreams, encode_message, sharing_handler
+from callbackd.metrics import Metrics
+from callbackd.web import page
 from domain.models import Account
 from graph.context import Context, Services
 from graph.errors import INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, ErrorCode
@@ -49,6 +51,9 @@ class Refused(Exception):
 
 
 class GraphQLView(GraphQL[Context, None]):
+    # Set by create_app; operations over HTTP are counted and timed when present.
+    metrics: Metrics | None = None
+
     def __init__(self, services: Services) -> None:
         super().__init__(
             schema,
@@ -92,6 +97,26 @@ class GraphQLView(GraphQL[Context, None]):
             response.status_code = _status(answered, media)
             response.headers["content-type"] = media
         return response
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Strawberry's own page loads GraphiQL from a CDN; this one loads it from the package.
+        return page("graphiql.html")
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        run = super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        if self.metrics is None:
+            return await run
+        return await self.metrics.timed(request_data.operation_name, request_data.query, run)
 
     def decode_json(self, data: str | bytes) -> object:
         return request_json.decode(data)

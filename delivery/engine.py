@@ -7,8 +7,9 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from delivery import tasks
 from delivery.recorder import Recorder
@@ -32,17 +33,28 @@ class EngineSettings:
 
 class Engine:
     def __init__(
-        self, store: Store, recorder: Recorder, policy: RetryPolicy, settings: EngineSettings
+        self,
+        store: Store,
+        recorder: Recorder,
+        policy: RetryPolicy,
+        settings: EngineSettings,
+        on_released: Callable[[DeliveryStatus], None] = lambda _: None,
     ) -> None:
         self._store = store
         self._recorder = recorder
         self._policy = policy
         self._settings = settings
+        self._on_released = on_released
         self.owner = f"worker-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.concurrency)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[asyncio.Task[None], Delivery] = {}
         self._runner: asyncio.Task[None] | None = None
+
+    @property
+    def claiming(self) -> bool:
+        """Whether the loop claiming due deliveries is alive."""
+        return self._runner is not None and not self._runner.done()
 
     def wake(self) -> None:
         """Tells the engine new work was queued, so it need not wait for its next poll."""
@@ -51,11 +63,27 @@ class Engine:
     def start(self) -> None:
         self._runner = asyncio.create_task(self._run(), name=self.owner)
 
-    async def stop(self) -> None:
+    async def stop_claiming(self) -> None:
         await tasks.cancel(self._runner)
-        # In-flight sends finish; their leases would otherwise make them wait to expire.
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def stop(self, grace_seconds: float | None = None) -> None:
+        """Claims nothing more and lets in-flight sends finish, for at most `grace_seconds`
+        (None: however long they take). Those still running then are cancelled and their
+        deliveries handed back due now, so another process takes them at once rather than
+        after their lease; the interrupted send counts as an attempt, as it may have
+        reached the receiver."""
+        await self.stop_claiming()
+        if not self._tasks:
+            return
+        _, running = await asyncio.wait(list(self._tasks), timeout=grace_seconds)
+        held = [self._tasks[task] for task in running]
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        now = clock.now()
+        for delivery in held:
+            handed_back = Outcome(DeliveryStatus.PENDING, delivery.attempt_count + 1, now)
+            await self._store.release(delivery.id, self.owner, handed_back, now)
 
     async def _run(self) -> None:
         while True:
@@ -79,15 +107,15 @@ class Engine:
         batch = await self._store.claim_due(self.owner, now, lease_until, free)
         for delivery in batch:
             task = asyncio.create_task(self._deliver(delivery))
-            self._tasks.add(task)
+            self._tasks[task] = delivery
             task.add_done_callback(self._finished)
         return len(batch)
 
     async def _slot_freed(self) -> None:
-        await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(list(self._tasks), return_when=asyncio.FIRST_COMPLETED)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
+        self._tasks.pop(task, None)
         if not task.cancelled() and task.exception() is not None:
             log.error("delivery task failed", exc_info=task.exception())
 
@@ -95,11 +123,8 @@ class Engine:
         profile = await self._store.get_profile(delivery.account_id, delivery.profile_id)
         now = clock.now()
         if profile is None:
-            await self._store.release(
-                delivery.id,
-                self.owner,
-                Outcome(DeliveryStatus.CANCELLED, delivery.attempt_count, None),
-                now,
+            await self._release(
+                delivery, Outcome(DeliveryStatus.CANCELLED, delivery.attempt_count, None), now
             )
             return
         number = delivery.attempt_count + 1
@@ -113,9 +138,11 @@ class Engine:
             # delivery is its now.
             log.warning("attempt %d of %s was sent after its lease ran out", number, delivery.id)
             return
-        await self._store.release(
-            delivery.id, self.owner, self._next(delivery, number, result), clock.now()
-        )
+        await self._release(delivery, self._next(delivery, number, result), clock.now())
+
+    async def _release(self, delivery: Delivery, outcome: Outcome, now: datetime) -> None:
+        if await self._store.release(delivery.id, self.owner, outcome, now):
+            self._on_released(outcome.status)
 
     def _next(self, delivery: Delivery, number: int, result: Result) -> Outcome:
         if result.outcome is AttemptOutcome.SUCCEEDED:

@@ -51,6 +51,11 @@ class Hub:
         self._subscribers: dict[str, set[_Subscriber]] = {}
         self._reader: asyncio.Task[None] | None = None
 
+    @property
+    def following(self) -> bool:
+        """False only when subscribers wait on a feed reader that has ended."""
+        return self._reader is None or not self._reader.done()
+
     async def stop(self) -> None:
         reader, self._reader = self._reader, None
         await tasks.cancel(reader)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from delivery.authenticated import AuthenticatedSender
@@ -22,10 +22,18 @@ log = logging.getLogger("callbackd.delivery")
 
 
 class Recorder:
-    def __init__(self, store: Store, sender: Sender, box: SecretBox, tokens: Tokens) -> None:
+    def __init__(
+        self,
+        store: Store,
+        sender: Sender,
+        box: SecretBox,
+        tokens: Tokens,
+        on_attempt: Callable[[Attempt], None] = lambda _: None,
+    ) -> None:
         self._store = store
         self._sender = AuthenticatedSender(sender, tokens, box)
         self._box = box
+        self._on_attempt = on_attempt
 
     async def attempt(
         self,
@@ -66,4 +74,5 @@ class Recorder:
             started_at=started_at,
         )
         await self._store.insert_attempt(attempt)
+        self._on_attempt(attempt)
         return attempt, result

@@ -28,9 +28,16 @@ def delivery_not_found() -> UserError:
 
 
 class Deliveries:
-    def __init__(self, store: Store, on_queued: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        on_queued: Callable[[], None] = lambda: None,
+        on_published: Callable[[int], None] = lambda _: None,
+    ) -> None:
         self._store = store
         self._on_queued = on_queued
+        # Told how many reports each accepted batch held.
+        self._on_published = on_published
 
     async def publish(
         self, account: Account, events: Sequence[StatusEvent]
@@ -97,6 +104,7 @@ class Deliveries:
             return [None] * len(events), errors
         stored = await self._store.insert_deliveries(batch)
         self._on_queued()
+        self._on_published(len(stored))
         return list(stored), []
 
     async def get(self, account: Account, delivery_id: str) -> Delivery | None:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter, Store
+from storage.base import (
+    Backlog,
+    DeliveryFilter,
+    Expired,
+    Keyset,
+    Outcome,
+    ProfileFilter,
+    Store,
+)
 from storage.errors import DuplicateRecord, is_unavailable
 from storage.memory import MemoryStore
 
 __all__ = [
+    "Backlog",
     "DeliveryFilter",
     "DuplicateRecord",
     "Expired",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -46,6 +46,17 @@ class Expired:
 
     deliveries: int
     attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """Deliveries of every account, for operators: how many in each status, how many are due
+    now (pending and due, or held by a worker whose lease ran out), and since when the
+    longest-waiting of those has been due."""
+
+    by_status: Mapping[DeliveryStatus, int]
+    due: int
+    oldest_due_since: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +213,9 @@ class Store(Protocol):
         """Deletes the deliveries that finished (succeeded, failed or were cancelled) before
         `before`, with their attempts and idempotency keys, and the attempts of test
         callbacks made before it. Pending and delivering deliveries are kept, however old."""
+
+    async def backlog(self, now: datetime) -> Backlog:
+        """The figures of `Backlog` as of `now`, from indexed counts on MongoDB."""
 
     def follow_attempts(self) -> AsyncIterator[Attempt]:
         """Attempts recorded from now on by any process sharing this store, of all accounts."""

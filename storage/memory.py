@@ -19,12 +19,13 @@ from domain.models import (
     ApiKey,
     Attempt,
     Delivery,
+    DeliveryStatus,
     Profile,
     SigningSecret,
 )
 from storage import transitions
 from storage.authentication_codec import authentication_to_doc
-from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
+from storage.base import Backlog, DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
     ACTIVE_STATUSES,
     SEALED_FIELDS,
@@ -510,6 +511,14 @@ class MemoryStore:
         return self._followers.subscribe()
 
     # Expiry
+
+    async def backlog(self, now: datetime) -> Backlog:
+        now = _date(now)
+        by_status = dict.fromkeys(DeliveryStatus, 0)
+        for doc in self._deliveries.values():
+            by_status[DeliveryStatus(doc["status"])] += 1
+        due_since = [e["due_at"] for e in self._entries.values() if e["due_at"] <= now]
+        return Backlog(by_status, len(due_since), min(due_since, default=None))
 
     async def expire(self, before: datetime) -> Expired:
         before = _date(before)

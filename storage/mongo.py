@@ -59,12 +59,13 @@ from domain.models import (
     ApiKey,
     Attempt,
     Delivery,
+    DeliveryStatus,
     Profile,
     SigningSecret,
 )
 from storage import transitions
 from storage.authentication_codec import authentication_to_doc
-from storage.base import DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
+from storage.base import Backlog, DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
 from storage.codec import (
     ACTIVE_STATUSES,
     FINISHED_STATUSES,
@@ -818,6 +819,23 @@ class MongoStore:
             {"delivery_id": None, "started_at": {"$lt": before}}
         )
         return Expired(deliveries=deliveries, attempts=attempts + result.deleted_count)
+
+    async def backlog(self, now: datetime) -> Backlog:
+        """Unfinished deliveries counted in the queue, which holds only them and their state
+        as it stands; finished ones by the (status, updated_at) index of `deliveries`; then
+        the queue's due entries counted and the earliest found by its (due_at, _id) index."""
+
+        async def count(status: DeliveryStatus) -> int:
+            if status.value in ACTIVE_STATUSES:
+                return await self._queue.count_documents({"delivery.status": status.value})
+            return await self._deliveries.count_documents({"status": status.value})
+
+        counts = await asyncio.gather(*(count(s) for s in DeliveryStatus))
+        due: Doc = {"due_at": {"$lte": now}}
+        waiting = await self._queue.count_documents(due)
+        first = await self._queue.find_one(due, {"due_at": 1}, sort=[("due_at", ASCENDING)])
+        since = None if first is None else first["due_at"]
+        return Backlog(dict(zip(DeliveryStatus, counts, strict=True)), waiting, since)
 
     def follow_attempts(self) -> AsyncIterator[Attempt]:
         """This process's attempts come straight from `insert_attempt`; a task tails the feed
