@@ -137,7 +137,7 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Context:
         if isinstance(request, WebSocket):
             # The key arrives later, in connection_init; see on_ws_connect.
-            return Context(services=self._services, request=request)
+            return Context(services=self._services, request=request, over_websocket=True)
         if self.should_render_graphql_ide(self.request_adapter_class(request)):
             return Context(services=self._services, request=request, response=response)
         account = await self._authenticate(request.headers.get("authorization"))

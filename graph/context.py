@@ -34,6 +34,8 @@ class Context:
     connection_params: dict[str, Any] = field(default_factory=dict)
     request: Any = None
     response: Any = None
+    # Subscriptions stream over graphql-transport-ws only; over HTTP they are refused.
+    over_websocket: bool = False
     _loaders: Loaders | None = None
 
     @property

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension, ValidationCache
+from strawberry.types.graphql import OperationType
 
 from graph import document_limits
 from graph.errors import ErrorCode, Masking, ValidationCodes, tag
@@ -24,15 +25,30 @@ class BoundedValidation(ValidationCache):
         super().__init__(maxsize=CACHED_DOCUMENTS)
 
     def on_validate(self) -> Iterator[None]:
-        document = self.execution_context.graphql_document
-        found = None if document is None else document_limits.check(document)
-        if found is None:
+        refusal = self._refusal()
+        if refusal is None:
             yield from super().on_validate()
             return
-        error = GraphQLError(found.message)
-        tag(error, ErrorCode.LIMIT_EXCEEDED, limit=found.limit, maximum=found.value)
-        self.execution_context.pre_execution_errors = [error]
+        self.execution_context.pre_execution_errors = [refusal]
         yield
+
+    def _refusal(self) -> GraphQLError | None:
+        context = self.execution_context
+        if context.operation_type is OperationType.SUBSCRIPTION and not getattr(
+            context.context, "over_websocket", False
+        ):
+            return tag(
+                GraphQLError(
+                    "Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql."
+                ),
+                ErrorCode.BAD_REQUEST,
+            )
+        document = context.graphql_document
+        found = None if document is None else document_limits.check(document)
+        if found is None:
+            return None
+        error = GraphQLError(found.message)
+        return tag(error, ErrorCode.LIMIT_EXCEEDED, limit=found.limit, maximum=found.value)
 
 
 def extensions() -> list[Callable[[], SchemaExtension]]:

@@ -190,3 +190,22 @@ async def test_a_failure_outside_execution_is_a_coded_500_not_a_bare_one(
             {"message": "Internal server error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}
         ]
     }
+
+
+async def test_a_subscription_over_http_is_refused_with_where_to_go(api: Api, key: str) -> None:
+    response = await api.http.post(
+        "/graphql",
+        json={"query": "subscription { deliveryAttempts { id } }"},
+        headers=_headers(key, GRAPHQL_RESPONSE),
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "Subscriptions are served over WebSocket (graphql-transport-ws) at "
+                "/graphql.",
+                "extensions": {"code": "BAD_REQUEST"},
+            }
+        ]
+    }
