@@ -10,7 +10,7 @@ import json
 from standardwebhooks import Webhook
 
 from domain.authentication import Authentication, CallbackAuthType
-from domain.secretbox import SecretBox, generate_server_key, parse_server_keys
+from domain.secretbox import SecretBox, generate_server_key, key_id, parse_server_keys
 from tests.support.api import Api
 from tests.support.factories import T0
 from tests.support.profiles import create_profile
@@ -66,7 +66,8 @@ async def test_a_password_sealed_under_another_server_key_is_auth_failed(
     )
     account = await api.runtime.services.accounts.authenticate(f"Bearer {key}")
     assert account is not None
-    other_box = SecretBox(parse_server_keys(generate_server_key()))
+    other_keys = parse_server_keys(generate_server_key())
+    other_box = SecretBox(other_keys)
     await api.runtime.services.store.update_profile_authentication(
         account.id,
         profile_id,
@@ -79,6 +80,7 @@ async def test_a_password_sealed_under_another_server_key_is_auth_failed(
     attempt = data["testCallbackProfile"]["attempt"]
     assert (attempt["outcome"], attempt["error"]) == (
         "AUTH_FAILED",
-        "the profile's credentials cannot be opened: sealed with another server key",
+        f"the profile's credentials cannot be opened: sealed with key {key_id(other_keys[0])}, "
+        "which is not configured",
     )
     assert receiver.received == []
