@@ -109,3 +109,26 @@ async def test_the_form_follows_the_email_channel_from_the_catalog(
     assert (
         await page.locator("#create-form input[type=checkbox][value=delivery_status]").count() == 1
     )
+
+
+async def test_basic_authentication_chosen_in_the_form_signs_in_to_the_endpoint(
+    running: Running, tab: Tab, receiver: Receiver
+) -> None:
+    page = tab.page
+    await sign_in(tab, running.base, running.key)
+    await fill_sms_post(tab, "Shop SMS with Basic", receiver.url)
+    await page.click("#create-form >> text=View")
+    await page.check("#create-form input[type=checkbox][value=status]")
+    await page.click("#create-form >> text=Put in template")
+    await expect(page.locator("#create-form .auth-basic")).to_be_hidden()
+
+    await page.select_option("#create-form select[name='authentication.type']", "BASIC")
+    await page.fill("#create-form input[name='authentication.username']", "acme")
+    await page.fill("#create-form input[name='authentication.password']", "s3cret")
+    password = page.locator("#create-form input[name='authentication.password']")
+    await expect(password).to_have_attribute("type", "password")
+    await page.click("#create-form button[name=test]")
+    await expect(page.locator("#create-result .outcome")).to_have_text("SUCCEEDED")
+
+    # base64("acme:s3cret")
+    assert receiver.received[0].headers["authorization"] == "Basic YWNtZTpzM2NyZXQ="

@@ -20,6 +20,46 @@ const TEST_DRAFT = `mutation TestDraft($draft: CreateCallbackProfileInput!) {
 }`;
 const ALGORITHMS = ["AES_128_CFB", "AES_192_CFB", "AES_256_CFB", "AES_128_GCM", "AES_192_GCM", "AES_256_GCM"];
 const ENCODINGS = ["TEXT", "HEX", "BASE64"];
+const AUTH_TYPES = ["NONE", "BASIC", "TOKEN"];
+const TOKEN_CREDENTIALS = ["OAUTH2_FORM", "JSON_BODY", "BASIC_HEADER"];
+
+// Basic or token authentication to the endpoint: the fields of the chosen type only, the
+// password and client secret as password inputs (write-only on the server too).
+function authenticationStep() {
+  const text = (name, attrs = {}) => h("input", { name: `authentication.${name}`, dataset: { field: `authentication.${name}` }, ...attrs });
+  const basic = h("div", { class: "auth-basic", hidden: true },
+    field("Username", "authentication.username", text("username")),
+    field("Password", "authentication.password", text("password", { type: "password" })));
+  const token = h("div", { class: "auth-token", hidden: true },
+    field("Token URL", "authentication.tokenUrl", text("tokenUrl", { type: "url", placeholder: "https://auth.example.com/oauth/token" })),
+    field("Token request method", "authentication.tokenMethod", select("authentication.tokenMethod", ["POST", "GET"])),
+    field("Credentials sent as", "authentication.credentials", select("authentication.credentials", TOKEN_CREDENTIALS)),
+    field("Client ID", "authentication.clientId", text("clientId")),
+    field("Client secret", "authentication.clientSecret", text("clientSecret", { type: "password" })),
+    field("Token field", "authentication.tokenField", text("tokenField", { value: "access_token" }), "Dotted path in the JSON answer."),
+    field("Lifetime field", "authentication.expiresInField", text("expiresInField", { value: "expires_in" }), "Seconds, a number or a numeric string."));
+  const type = select("authentication.type", AUTH_TYPES, {
+    onchange: () => {
+      basic.hidden = type.value !== "BASIC";
+      token.hidden = type.value !== "TOKEN";
+    },
+  });
+  return {
+    view: h("div", { class: "field" }, field("Authentication", "authentication.type", type), basic, token),
+    input(form) {
+      const value = (name) => form.elements[`authentication.${name}`].value;
+      if (type.value === "BASIC") return { type: "BASIC", username: value("username"), password: value("password") };
+      if (type.value === "TOKEN") {
+        return {
+          type: "TOKEN", tokenUrl: value("tokenUrl").trim(), tokenMethod: value("tokenMethod"),
+          credentials: value("credentials"), clientId: value("clientId"), clientSecret: value("clientSecret"),
+          tokenField: value("tokenField").trim(), expiresInField: value("expiresInField").trim(),
+        };
+      }
+      return null;
+    },
+  };
+}
 
 function field(label, name, control, hint) {
   return h("div", { class: "field" },
@@ -150,6 +190,7 @@ function channelSteps(channel, steps) {
     h("label", { class: "inline" }, h("input", { type: "checkbox", name: "encryption.randomIv" }), " fresh IV per value (sent before the ciphertext)")
   );
   const encrypt = h("input", { type: "checkbox", name: "encrypt", onchange: () => (encryptionFields.hidden = !encrypt.checked) });
+  const authentication = authenticationStep();
   const response = h("input", { name: "responseMessage", dataset: { field: "responseMessage" } });
   const responseField = h("div", { class: "response", hidden: true }, field("Response message", "responseMessage", response,
     "A 2xx answer counts as delivered only if its body contains this text."));
@@ -174,6 +215,7 @@ function channelSteps(channel, steps) {
     h("div", { class: "field" }, h("label", {}, "Headers"), headers,
       h("button", { type: "button", onclick: () => headers.append(headerRow(headers.children.length)) }, "+ Add more")),
     h("div", { class: "field" }, h("label", { class: "inline" }, encrypt, " Enable encryption"), encryptionFields),
+    authentication.view,
     channel.supportsResponseMessage
       ? h("div", { class: "field" }, h("label", { class: "inline" }, required, " Enable callback required options"), responseField)
       : null,
@@ -212,6 +254,8 @@ function channelSteps(channel, steps) {
           randomIv: form.elements["encryption.randomIv"].checked,
         };
       }
+      const auth = authentication.input(form);
+      if (auth) built.authentication = auth;
       if (channel.supportsResponseMessage && required.checked && response.value) {
         built.responseMessage = response.value;
       }
