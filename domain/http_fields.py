@@ -10,6 +10,20 @@ _TOKEN_CHARS = frozenset(
 # right encoding on the wire.
 _VALUE_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F)) | {" ", "\t"}
 
+# Headers callbackd writes on callbacks itself; delivery.render sets exactly these.
+SET_BY_CALLBACKD = (
+    "user-agent",
+    "content-type",
+    "callbackd-delivery-id",
+    "webhook-id",
+    "webhook-timestamp",
+    "webhook-signature",
+)
+# Headers the HTTP transport owns.
+SET_BY_TRANSPORT = ("host", "content-length", "transfer-encoding", "connection")
+# What a profile may not set: sent twice, or breaking the transport or the signature.
+RESERVED = frozenset(SET_BY_CALLBACKD + SET_BY_TRANSPORT)
+
 NAME_RULE = "letters, digits and !#$%&'*+-.^_`|~ only"
 VALUE_RULE = (
     "visible ASCII characters only, with spaces or tabs between them "

@@ -30,20 +30,6 @@ from domain.errors import ErrorCode, UserError
 from domain.models import SecretEncoding
 
 TITLE = re.compile(r"[A-Za-z0-9 _-]+")
-# Headers the transport or the signature owns; a profile setting them would break delivery.
-RESERVED_HEADERS = frozenset(
-    {
-        "host",
-        "content-length",
-        "content-type",
-        "transfer-encoding",
-        "connection",
-        "webhook-id",
-        "webhook-timestamp",
-        "webhook-signature",
-        "callbackd-delivery-id",
-    }
-)
 
 
 def _error(field: tuple[str, ...], message: str, code: ErrorCode) -> list[UserError]:
@@ -153,7 +139,7 @@ def headers(items: tuple[HeaderDraft, ...]) -> list[UserError]:
                 f"({http_fields.NAME_RULE}).",
                 ErrorCode.INVALID_HEADER,
             )
-        elif lowered in RESERVED_HEADERS:
+        elif lowered in http_fields.RESERVED:
             errors += _error(
                 (*where, "name"),
                 f"Header {h.name} is set by callbackd itself and cannot be configured.",

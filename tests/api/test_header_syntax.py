@@ -140,3 +140,25 @@ async def test_visible_ascii_with_inner_spaces_and_tabs_is_sent_as_given(
     assert data["testCallbackProfile"] == {"attempt": {"outcome": "SUCCEEDED"}, "userErrors": []}
     [got] = receiver.received
     assert got.headers["x-custom_header.v1"] == value
+
+
+@pytest.mark.parametrize(
+    "name", ["User-Agent", "Content-Type", "webhook-id", "Callbackd-Delivery-Id", "Host"]
+)
+async def test_a_header_callbackd_or_the_transport_sets_is_refused(
+    api: Api, key: str, receiver: Receiver, name: str
+) -> None:
+    data = await api.run(
+        CREATE, {"input": draft(receiver.url, {"name": name, "value": "x"})}, key=key
+    )
+
+    assert data["createCallbackProfile"] == {
+        "callbackProfile": None,
+        "userErrors": [
+            {
+                "field": ["input", "headers", "0", "name"],
+                "message": f"Header {name} is set by callbackd itself and cannot be configured.",
+                "code": "INVALID_HEADER",
+            }
+        ],
+    }

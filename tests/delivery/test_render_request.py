@@ -22,6 +22,7 @@ from standardwebhooks.webhooks import Webhook
 from catalog import BodyFormat, ChannelKind, HttpMethod
 from delivery.render import render
 from domain import templates
+from domain.http_fields import SET_BY_CALLBACKD
 from domain.models import Encryption, EncryptionAlgorithm, Header, Profile, SigningSecret
 from domain.secretbox import SecretBox
 from tests.support import factories
@@ -159,6 +160,7 @@ def test_headers_go_in_a_fixed_order_and_secret_values_are_redacted_in_the_recor
         "webhook-timestamp",
         "webhook-signature",
     ]
+    assert {n for n in names if n not in ("X-Team", "Authorization")} == set(SET_BY_CALLBACKD)
     wire = dict(request.headers)
     recorded = dict(request.recorded.headers)
     assert wire["Authorization"] == "Bearer t"
