@@ -94,6 +94,20 @@ OPTIONS = (
         "on SIGTERM, how long requests and callbacks in flight may take to finish",
         "20",
     ),
+    Option(
+        "CALLBACKD_DISABLE_AFTER_HOURS",
+        "--disable-after-hours",
+        "hours an endpoint may fail without a success before its profile is auto-disabled "
+        "(with CALLBACKD_DISABLE_AFTER_FAILURES)",
+        "120",
+    ),
+    Option(
+        "CALLBACKD_DISABLE_AFTER_FAILURES",
+        "--disable-after-failures",
+        "failed attempts without a success before a profile is auto-disabled "
+        "(with CALLBACKD_DISABLE_AFTER_HOURS)",
+        "100",
+    ),
 )
 
 LOG_FORMATS = ("text", "json")
@@ -122,6 +136,8 @@ class Settings:
     # None: /metrics is served by the API itself.
     metrics_addr: tuple[str, int] | None
     shutdown_seconds: int
+    disable_after_hours: float
+    disable_after_failures: int
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -199,6 +215,8 @@ def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None 
         log_format=_log_format(raw["CALLBACKD_LOG_FORMAT"]),
         metrics_addr=_address(raw["CALLBACKD_METRICS_ADDR"]),
         shutdown_seconds=_number(raw, "CALLBACKD_SHUTDOWN_SECONDS", int, 0),
+        disable_after_hours=_number(raw, "CALLBACKD_DISABLE_AFTER_HOURS", float, 0),
+        disable_after_failures=_number(raw, "CALLBACKD_DISABLE_AFTER_FAILURES", int, 1),
     )
     if settings.lease_seconds <= settings.request_timeout_seconds:
         raise ConfigError(

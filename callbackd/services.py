@@ -14,6 +14,7 @@ from callbackd.metrics import Metrics
 from delivery.engine import Engine, EngineSettings
 from delivery.expiry import Expiry
 from delivery.guard import Guard
+from delivery.health import DisableRule, Health
 from delivery.hub import Hub
 from delivery.recorder import Recorder
 from delivery.retry import RetryPolicy
@@ -24,7 +25,9 @@ from domain.accounts import Accounts
 from domain.deliveries import Deliveries
 from domain.models import Attempt
 from domain.profiles import Profiles
+from domain.replays import Replays
 from domain.secretbox import SecretBox
+from domain.statuses import Statuses
 from graph.context import Services
 from storage import open_store
 
@@ -93,6 +96,8 @@ def build(settings: Settings) -> Runtime:
         on_attempt=attempted,
     )
     engine = None
+    wake = _Wake()
+    statuses = Statuses(store, on_resumed=wake)
     if settings.workers > 0:
         engine = Engine(
             store,
@@ -103,18 +108,24 @@ def build(settings: Settings) -> Runtime:
                 settings.min_throttle_retry_seconds,
             ),
             EngineSettings(concurrency=settings.workers, lease_seconds=settings.lease_seconds),
+            Health(
+                store,
+                statuses,
+                DisableRule(
+                    timedelta(hours=settings.disable_after_hours), settings.disable_after_failures
+                ),
+            ),
             on_released=metrics.released,
         )
+        wake.engine = engine
     profiles = Profiles(store, box)
     services = Services(
         store=store,
         accounts=Accounts(store),
         profiles=profiles,
-        deliveries=Deliveries(
-            store,
-            on_queued=engine.wake if engine else lambda: None,
-            on_published=metrics.published,
-        ),
+        deliveries=Deliveries(store, on_queued=wake, on_published=metrics.published),
+        statuses=statuses,
+        replays=Replays(store, on_queued=wake),
         tester=Tester(profiles, recorder),
         hub=Hub(store),
     )
@@ -130,3 +141,13 @@ def build(settings: Settings) -> Runtime:
         max_body_bytes=settings.max_body_bytes,
         shutdown_seconds=settings.shutdown_seconds,
     )
+
+
+class _Wake:
+    """Tells this process's engine, once there is one, that work was queued."""
+
+    engine: Engine | None = None
+
+    def __call__(self) -> None:
+        if self.engine is not None:
+            self.engine.wake()

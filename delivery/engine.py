@@ -1,5 +1,8 @@
 """Workers: claim due deliveries with a lease, send them, record the attempt, finish or
-reschedule. Any number of engines, in any number of processes, may share one store."""
+reschedule. Any number of engines, in any number of processes, may share one store.
+
+A delivery of a profile that is not active is held, unsent, until the profile is enabled; one
+of a paused profile, or one over the profile's rate limit, waits. Neither uses an attempt."""
 
 from __future__ import annotations
 
@@ -12,11 +15,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from delivery import tasks
+from delivery.health import Health
 from delivery.recorder import Recorder
 from delivery.retry import RetryPolicy
 from delivery.sender import Result
+from delivery.throttle import Throttle
 from domain import clock
-from domain.models import AttemptOutcome, Delivery, DeliveryStatus, trigger_of
+from domain.models import (
+    AttemptOutcome,
+    Delivery,
+    DeliveryStatus,
+    Profile,
+    ProfileStatus,
+    trigger_of,
+)
 from storage import DuplicateRecord, Outcome, Store
 
 log = logging.getLogger("callbackd.delivery")
@@ -38,6 +50,7 @@ class Engine:
         recorder: Recorder,
         policy: RetryPolicy,
         settings: EngineSettings,
+        health: Health,
         on_released: Callable[[DeliveryStatus], None] = lambda _: None,
     ) -> None:
         self._store = store
@@ -45,6 +58,8 @@ class Engine:
         self._policy = policy
         self._settings = settings
         self._on_released = on_released
+        self._health = health
+        self._throttle = Throttle(store)
         self.owner = f"worker-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.concurrency)
@@ -127,6 +142,8 @@ class Engine:
                 delivery, Outcome(DeliveryStatus.CANCELLED, delivery.attempt_count, None), now
             )
             return
+        if not await self._may_send(delivery, profile):
+            return
         number = delivery.attempt_count + 1
         trigger = trigger_of(number, delivery.manual_retry)
         try:
@@ -138,11 +155,35 @@ class Engine:
             # delivery is its now.
             log.warning("attempt %d of %s was sent after its lease ran out", number, delivery.id)
             return
+        # Judged before the delivery is released, so its next attempt already sees the
+        # profile auto-disabled or paused.
+        await self._health.judge(profile, result, clock.now())
         await self._release(delivery, self._next(delivery, number, result), clock.now())
 
     async def _release(self, delivery: Delivery, outcome: Outcome, now: datetime) -> None:
         if await self._store.release(delivery.id, self.owner, outcome, now):
             self._on_released(outcome.status)
+
+    async def _may_send(self, delivery: Delivery, profile: Profile) -> bool:
+        """Whether to send now; if not, the delivery is given back to wait, or held."""
+        now = clock.now()
+        if profile.status is not ProfileStatus.ACTIVE:
+            await self._store.defer(delivery.id, self.owner, None, now)
+            # Enabled meanwhile: enabling found nothing held yet, so this resumes it.
+            current = await self._store.get_profile(profile.account_id, profile.id)
+            if current is not None and current.status is ProfileStatus.ACTIVE:
+                await self._store.resume_held(profile.account_id, profile.id, clock.now())
+            return False
+        if profile.paused_until is not None and profile.paused_until > now:
+            await self._store.defer(delivery.id, self.owner, profile.paused_until, now)
+            return False
+        if profile.max_per_second is None:
+            return True
+        if await self._throttle.wait_for_slot(profile, clock.now):
+            return True
+        now = clock.now()
+        await self._store.defer(delivery.id, self.owner, self._throttle.later(profile, now), now)
+        return False
 
     def _next(self, delivery: Delivery, number: int, result: Result) -> Outcome:
         if result.outcome is AttemptOutcome.SUCCEEDED:

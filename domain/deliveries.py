@@ -11,7 +11,7 @@ from domain import clock, values
 from domain.bounds import EVENTS_MAX, IDEMPOTENCY_KEY_MAX
 from domain.errors import ErrorCode, UserError
 from domain.ids import sortable_id
-from domain.models import Account, Delivery, DeliveryStatus
+from domain.models import Account, Delivery, DeliveryStatus, Profile, ProfileStatus
 from domain.pagination import decode_cursor, page_size
 from storage import DeliveryFilter, Store
 
@@ -25,6 +25,17 @@ class StatusEvent:
 
 def delivery_not_found() -> UserError:
     return UserError(("id",), "No delivery with this id.", ErrorCode.NOT_FOUND)
+
+
+def not_active(field: tuple[str, ...], profile: Profile) -> UserError:
+    who = "its account" if profile.status is ProfileStatus.DISABLED else "callbackd"
+    because = f": {profile.status_reason}" if profile.status_reason else "."
+    return UserError(
+        field,
+        f"Callback profile {profile.id} was disabled by {who}{because} "
+        "Enable it with enableCallbackProfile to publish reports for it again.",
+        ErrorCode.PROFILE_NOT_ACTIVE,
+    )
 
 
 class Deliveries:
@@ -65,6 +76,9 @@ class Deliveries:
                         ErrorCode.NOT_FOUND,
                     )
                 )
+                continue
+            if profile.status is not ProfileStatus.ACTIVE:
+                errors.append(not_active((*where, "callbackProfileId"), profile))
                 continue
             key = event.idempotency_key
             if key is not None and not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX:

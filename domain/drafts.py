@@ -43,6 +43,7 @@ class ProfileDraft:
     encryption: EncryptionDraft | None = None
     response_message: str | None = None
     authentication: AuthenticationDraft | None = None
+    max_per_second: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ class ErrorCode(Enum):
     CONFLICT = "CONFLICT"
     LAST_KEY = "LAST_KEY"
     ALREADY_REVOKED = "ALREADY_REVOKED"
+    PROFILE_NOT_ACTIVE = "PROFILE_NOT_ACTIVE"
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,12 @@ class Encryption:
     random_iv: bool
 
 
+class ProfileStatus(Enum):
+    ACTIVE = "ACTIVE"
+    DISABLED = "DISABLED"
+    AUTO_DISABLED = "AUTO_DISABLED"
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     id: str
@@ -102,6 +108,16 @@ class Profile:
     created_at: datetime
     updated_at: datetime
     authentication: Authentication | None = None
+    status: ProfileStatus = ProfileStatus.ACTIVE
+    status_changed_at: datetime | None = None
+    status_reason: str | None = None
+    # Sends per second to the endpoint, counted across every process; None: no limit.
+    max_per_second: float | None = None
+    # Set by a 429 with Retry-After: nothing is sent to the endpoint before then.
+    paused_until: datetime | None = None
+    # Attempts that failed since the last success, and when the first of them started.
+    failures: int = 0
+    failing_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +182,30 @@ class Delivery:
     manual_retry: bool
     created_at: datetime
     updated_at: datetime
+
+
+class ProfileEventKind(Enum):
+    DISABLED = "DISABLED"
+    AUTO_DISABLED = "AUTO_DISABLED"
+    ENABLED = "ENABLED"
+    PAUSED = "PAUSED"
+    REPLAYED = "REPLAYED"
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileEvent:
+    """Something that happened to a profile as a whole, for the account's operators."""
+
+    id: str
+    account_id: str
+    profile_id: str
+    kind: ProfileEventKind
+    # The profile's status once this happened.
+    status: ProfileStatus
+    reason: str | None
+    at: datetime
+    paused_until: datetime | None = None
+    replayed: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

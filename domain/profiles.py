@@ -14,7 +14,7 @@ from domain.bounds import SEARCH_MAX
 from domain.drafts import ProfileDraft, TemplateDraft
 from domain.errors import ErrorCode, InvalidInput, UserError, prefixed
 from domain.ids import uuid7
-from domain.models import Account, Encryption, Header, Profile, SigningSecret
+from domain.models import Account, Encryption, Header, Profile, ProfileStatus, SigningSecret
 from domain.pagination import decode_cursor, page_size
 from domain.secretbox import SecretBox
 from storage import ProfileFilter, Store
@@ -67,6 +67,7 @@ class Profiles:
             *validation.endpoint(draft.endpoint),
             *validation.headers(draft.headers),
             *validation.response_message(channel, draft.response_message),
+            *validation.max_per_second(draft.max_per_second, ("maxPerSecond",)),
         ]
         checked, template_errors = validation.template(
             channel, draft.http_method, fmt, TemplateDraft(draft.variables, draft.body_template)
@@ -105,6 +106,7 @@ class Profiles:
             authentication=None
             if draft.authentication is None
             else authentication_checks.seal(draft.authentication, self._box),
+            max_per_second=draft.max_per_second,
         )
         return profile, []
 
@@ -142,12 +144,15 @@ class Profiles:
         after: str | None,
         search: str | None,
         channel: ChannelKind | None,
+        status: ProfileStatus | None = None,
     ) -> tuple[list[Profile], bool]:
         """A page of profiles, newest first, and whether more follow."""
         if search is not None and len(search) > SEARCH_MAX:
             raise InvalidInput(f"`search` takes at most {SEARCH_MAX} characters")
         limit = page_size(first)
-        where = ProfileFilter(search=search.strip() if search else None, channel=channel)
+        where = ProfileFilter(
+            search=search.strip() if search else None, channel=channel, status=status
+        )
         rows = await self._store.list_profiles(account.id, where, decode_cursor(after), limit + 1)
         return rows[:limit], len(rows) > limit
 
@@ -192,6 +197,19 @@ class Profiles:
             return None, prefixed(errors, "input")
         updated = await self._store.update_profile_authentication(
             account.id, profile_id, authentication_checks.seal(draft, self._box), clock.now()
+        )
+        if updated is None:
+            return None, [not_found()]
+        return updated, []
+
+    async def set_rate_limit(
+        self, account: Account, profile_id: str, max_per_second: float | None
+    ) -> tuple[Profile | None, list[UserError]]:
+        errors = validation.max_per_second(max_per_second, ("maxPerSecond",))
+        if errors:
+            return None, errors
+        updated = await self._store.set_rate_limit(
+            account.id, profile_id, max_per_second, clock.now()
         )
         if updated is None:
             return None, [not_found()]

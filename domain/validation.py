@@ -30,6 +30,8 @@ from domain.errors import ErrorCode, UserError
 from domain.models import SecretEncoding
 
 TITLE = re.compile(r"[A-Za-z0-9 _-]+")
+# A limit below one callback a minute, or above what one endpoint can be sent, is a mistake.
+MAX_PER_SECOND_RANGE = (1 / 60, 10_000.0)
 
 
 def _error(field: tuple[str, ...], message: str, code: ErrorCode) -> list[UserError]:
@@ -370,6 +372,17 @@ def decoded_key_and_iv(draft: EncryptionDraft) -> tuple[bytes, bytes]:
     iv = _decode(draft.iv, draft.iv_encoding)
     assert key is not None and iv is not None
     return key, iv
+
+
+def max_per_second(value: float | None, field: tuple[str, ...]) -> list[UserError]:
+    low, high = MAX_PER_SECOND_RANGE
+    if value is None or low <= value <= high:
+        return []
+    return _error(
+        field,
+        f"maxPerSecond takes {low:.4f} (one a minute) to {high:g}, or null for no limit.",
+        ErrorCode.INVALID_VALUE,
+    )
 
 
 def response_message(channel: Channel, value: str | None) -> list[UserError]:

@@ -13,6 +13,8 @@ from domain.accounts import Accounts
 from domain.deliveries import Deliveries
 from domain.models import Account
 from domain.profiles import Profiles
+from domain.replays import Replays
+from domain.statuses import Statuses
 from graph.loaders import Loaders, loaders_for
 from storage import Store
 
@@ -25,6 +27,8 @@ class Services:
     deliveries: Deliveries
     tester: Tester
     hub: Hub
+    statuses: Statuses
+    replays: Replays
 
 
 @dataclass

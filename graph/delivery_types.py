@@ -105,7 +105,8 @@ class Delivery(Node):
     status: DeliveryStatus = strawberry.field(description="Where the delivery stands.")
     attempt_count: int = strawberry.field(description="Attempts made so far.")
     next_attempt_at: datetime | None = strawberry.field(
-        description="When the next attempt is due; null once finished."
+        description="When the next attempt is due; null once finished, and while held because "
+        "its profile is not active."
     )
     idempotency_key: str | None = strawberry.field(
         description="The idempotency key the report came with."

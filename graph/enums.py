@@ -200,5 +200,7 @@ UserErrorCodeEnum = _graphql_enum(
         ErrorCode.LAST_KEY: "The API key is the account's last active one, so it cannot be "
         "revoked; create another first.",
         ErrorCode.ALREADY_REVOKED: "The API key is revoked already.",
+        ErrorCode.PROFILE_NOT_ACTIVE: "The callback profile is disabled or auto-disabled; "
+        "enable it with enableCallbackProfile first.",
     },
 )

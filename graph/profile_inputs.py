@@ -107,6 +107,12 @@ class CreateCallbackProfileInput:
         description="How callbacks authenticate to the endpoint (Basic or a fetched token); "
         "none by default.",
     )
+    max_per_second: float | None = strawberry.field(
+        default=None,
+        description="Most callbacks to send to the endpoint per second, counted across every "
+        "process (1/60 to 10,000); none for no limit. Held-back callbacks wait; they do not "
+        "fail or use an attempt.",
+    )
 
     def draft(self) -> ProfileDraft:
         return ProfileDraft(
@@ -121,6 +127,7 @@ class CreateCallbackProfileInput:
             encryption=self.encryption.draft() if self.encryption else None,
             response_message=self.response_message,
             authentication=self.authentication.draft() if self.authentication else None,
+            max_per_second=self.max_per_second,
         )
 
 

@@ -24,6 +24,7 @@ from graph.catalog_types import (
 )
 from graph.common import Node, PageInfo
 from graph.context import Info
+from graph.health_enums import ProfileStatus
 
 if TYPE_CHECKING:
     from graph.authentication_types import CallbackAuthentication
@@ -78,6 +79,25 @@ class CallbackProfile(Node):
     )
     created_at: datetime = strawberry.field(description="When the profile was created.")
     updated_at: datetime = strawberry.field(description="When the profile was last changed.")
+    status: ProfileStatus = strawberry.field(
+        description="Whether callbacks go out: ACTIVE, DISABLED by the account, or "
+        "AUTO_DISABLED by callbackd."
+    )
+    status_changed_at: datetime | None = strawberry.field(
+        description="When the status last changed; null while it never has."
+    )
+    status_reason: str | None = strawberry.field(
+        description="Why the profile is disabled, e.g. the endpoint answered 410 Gone; null "
+        "when active."
+    )
+    max_per_second: float | None = strawberry.field(
+        description="Most callbacks sent to the endpoint per second, counted across every "
+        "process; null for no limit."
+    )
+    paused_until: datetime | None = strawberry.field(
+        description="Set by a 429 answer with Retry-After: nothing is sent to the endpoint "
+        "before then. Null, or a past time, when not paused."
+    )
     data: strawberry.Private[ProfileData]
 
     @classmethod
@@ -93,6 +113,11 @@ class CallbackProfile(Node):
             response_message=data.response_message,
             created_at=data.created_at,
             updated_at=data.updated_at,
+            status=ProfileStatus(data.status.value),
+            status_changed_at=data.status_changed_at,
+            status_reason=data.status_reason,
+            max_per_second=data.max_per_second,
+            paused_until=data.paused_until,
             data=data,
         )
 

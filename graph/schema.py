@@ -21,6 +21,13 @@ from graph.delivery_io import (
 from graph.delivery_types import Delivery, DeliveryAttempt, DeliveryConnection
 from graph.errors import settle
 from graph.execution import ExecutionContext
+from graph.health_types import (
+    DisableCallbackProfilePayload,
+    EnableCallbackProfilePayload,
+    ProfileEvent,
+    ReplayDeliveriesPayload,
+    SetCallbackProfileRateLimitPayload,
+)
 from graph.limits import extensions
 from graph.profile_payloads import (
     CreateCallbackProfilePayload,
@@ -29,7 +36,7 @@ from graph.profile_payloads import (
 )
 from graph.profile_types import CallbackProfile, CallbackProfileConnection
 from graph.unicode_input import UnicodeVariables
-from resolvers import api_keys, authentication, catalog, deliveries, node, profiles
+from resolvers import api_keys, authentication, catalog, deliveries, health, node, profiles
 from resolvers.auth import AUTHENTICATED
 
 
@@ -59,7 +66,7 @@ class Query:
         resolver=profiles.callback_profiles,
         permission_classes=AUTHENTICATED,
         description="Profiles newest first. `first` defaults to 20 and is capped at 100; "
-        "`search` matches titles case-insensitively.",
+        "`search` matches titles case-insensitively; `status` keeps those in that status.",
     )
     delivery: Delivery | None = strawberry.field(
         resolver=deliveries.delivery,
@@ -137,6 +144,30 @@ class Mutation:
         description="Revokes one of the account's keys at once, on every server; open "
         "subscriptions using it are closed with 4403. The last active key cannot be revoked.",
     )
+    disable_callback_profile: DisableCallbackProfilePayload = strawberry.mutation(
+        resolver=health.disable_callback_profile,
+        permission_classes=AUTHENTICATED,
+        description="Stops a profile's callbacks: new reports for it are refused and its queued "
+        "deliveries wait, unsent, until it is enabled.",
+    )
+    enable_callback_profile: EnableCallbackProfilePayload = strawberry.mutation(
+        resolver=health.enable_callback_profile,
+        permission_classes=AUTHENTICATED,
+        description="Makes a disabled or auto-disabled profile active again: its waiting "
+        "deliveries go on, its count of failures starts again.",
+    )
+    set_callback_profile_rate_limit: SetCallbackProfileRateLimitPayload = strawberry.mutation(
+        resolver=health.set_callback_profile_rate_limit,
+        permission_classes=AUTHENTICATED,
+        description="Sets or removes the most callbacks per second sent to a profile's endpoint.",
+    )
+    replay_deliveries: ReplayDeliveriesPayload = strawberry.mutation(
+        resolver=health.replay_deliveries,
+        permission_classes=AUTHENTICATED,
+        description="Queues a profile's finished deliveries of a span again, each for one "
+        "manual attempt, in the order they were first published; at most 10,000 per call. "
+        "Give an idempotency key so that repeating the call sends nothing twice.",
+    )
 
 
 @strawberry.type(description="Live streams over graphql-transport-ws.")
@@ -146,6 +177,12 @@ class Subscription:
         permission_classes=AUTHENTICATED,
         description="Every attempt of the caller's account from now on, optionally of one "
         "profile or channel.",
+    )
+    profile_events: AsyncGenerator[ProfileEvent, None] = strawberry.subscription(
+        resolver=health.profile_events,
+        permission_classes=AUTHENTICATED,
+        description="Status changes (disabled, auto-disabled with the reason, enabled), "
+        "pauses after a 429 and replays of the caller's profiles, from now on.",
     )
 
 

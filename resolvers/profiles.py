@@ -6,10 +6,12 @@ from typing import Annotated
 
 import strawberry
 
+from domain import models as domain_models
 from domain.pagination import encode_cursor
 from graph.arguments import After, ChannelFilter, First, ProfileId
 from graph.common import PageInfo, UserError
 from graph.context import Info
+from graph.health_enums import ProfileStatus
 from graph.profile_inputs import CreateCallbackProfileInput, EditCallbackProfileVariablesInput
 from graph.profile_payloads import (
     CreateCallbackProfilePayload,
@@ -37,9 +39,20 @@ async def callback_profiles(
         ),
     ] = None,
     channel: ChannelFilter = None,
+    status: Annotated[
+        ProfileStatus | None,
+        strawberry.argument(description="Only profiles in this status."),
+    ] = None,
 ) -> CallbackProfileConnection:
     ctx = info.context
-    rows, has_next = await ctx.services.profiles.page(ctx.caller, first, after, search, channel)
+    rows, has_next = await ctx.services.profiles.page(
+        ctx.caller,
+        first,
+        after,
+        search,
+        channel,
+        None if status is None else domain_models.ProfileStatus(status.value),
+    )
     edges = [
         CallbackProfileEdge(cursor=encode_cursor(p.created_at, p.id), node=CallbackProfile.of(p))
         for p in rows

@@ -9,6 +9,9 @@ from storage.base import (
     Keyset,
     Outcome,
     ProfileFilter,
+    Slot,
+    Span,
+    StatusChange,
     Store,
 )
 from storage.errors import DuplicateRecord, is_unavailable
@@ -23,6 +26,9 @@ __all__ = [
     "MemoryStore",
     "Outcome",
     "ProfileFilter",
+    "Slot",
+    "Span",
+    "StatusChange",
     "Store",
     "is_unavailable",
     "open_store",

@@ -16,6 +16,8 @@ from domain.models import (
     Delivery,
     DeliveryStatus,
     Profile,
+    ProfileEvent,
+    ProfileStatus,
     SigningSecret,
 )
 
@@ -32,6 +34,38 @@ class Keyset:
 class ProfileFilter:
     search: str | None = None
     channel: ChannelKind | None = None
+    status: ProfileStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A profile's new status. Becoming active also forgets its failures and any pause."""
+
+    status: ProfileStatus
+    reason: str | None
+    at: datetime
+    # The statuses the profile may have for the change to apply.
+    allowed_from: frozenset[ProfileStatus]
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A time slot of a rate-limited profile: one callback may go out in it."""
+
+    id: str
+    at: datetime
+    # A slot long past, whose document the winner of this one drops.
+    previous: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Finished deliveries of one profile created in [since, until), in one status."""
+
+    profile_id: str
+    status: DeliveryStatus
+    since: datetime
+    until: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +202,33 @@ class Store(Protocol):
         encryption, signing secrets) where the stored ones still equal the old profile's;
         answers, pair by pair, whether it wrote. Nothing else of the profile changes."""
 
+    async def change_profile_status(
+        self, account_id: str, profile_id: str, change: StatusChange
+    ) -> Profile | None:
+        """Applies `change` if the profile's status is one it allows; answers the profile
+        as changed, or None when it is missing or its status is not allowed."""
+
+    async def set_rate_limit(
+        self, account_id: str, profile_id: str, max_per_second: float | None, now: datetime
+    ) -> Profile | None: ...
+
+    async def count_failure(self, account_id: str, profile_id: str, at: datetime) -> Profile | None:
+        """Adds one failed attempt to the profile's count; the first since a success also
+        sets `failing_since` to `at`. Answers the profile as counted."""
+
+    async def forget_failures(self, account_id: str, profile_id: str) -> None:
+        """A success: the count of failures starts again."""
+
+    async def pause_profile(
+        self, account_id: str, profile_id: str, until: datetime
+    ) -> Profile | None:
+        """Nothing goes to the profile's endpoint before `until` (a later pause wins)."""
+
+    async def take_send_slots(self, slots: Sequence[Slot]) -> list[bool]:
+        """Takes what it can of the time slots of a rate-limited profile: each is won
+        (true) by exactly one caller in all processes sharing the store. Drops the
+        `previous` slot of each slot won; expiry drops the others."""
+
     async def insert_deliveries(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
         """Stores new deliveries; where an idempotency key was already used by the account,
         answers the stored delivery in that place instead of writing a new one."""
@@ -199,6 +260,30 @@ class Store(Protocol):
     async def requeue(self, account_id: str, delivery_id: str, now: datetime) -> Delivery | None:
         """Makes a failed delivery due again for a manual retry."""
 
+    async def defer(
+        self, delivery_id: str, owner: str, until: datetime | None, now: datetime
+    ) -> bool:
+        """Gives `owner`'s leased attempt back unsent, due again at `until` or, when None,
+        held until `resume_held`; false when the lease was lost meanwhile."""
+
+    async def resume_held(self, account_id: str, profile_id: str, now: datetime) -> int:
+        """Makes the profile's held deliveries due now; answers how many."""
+
+    async def finished_deliveries(self, account_id: str, span: Span, limit: int) -> list[Delivery]:
+        """Deliveries in the span, oldest first (as they were published)."""
+
+    async def requeue_all(
+        self, account_id: str, deliveries: Sequence[Delivery], now: datetime
+    ) -> int:
+        """Queues finished deliveries again for one manual attempt each, due now in the
+        order given; those queued meanwhile are left as they are. Answers how many."""
+
+    async def take_replay_key(
+        self, account_id: str, key: str, count: int, now: datetime
+    ) -> int | None:
+        """Records a replay under `key`; when the key was used before, answers the count it
+        was recorded with and records nothing."""
+
     async def cancel_pending(self, account_id: str, profile_id: str, now: datetime) -> int:
         """Cancels the profile's deliveries that wait for an attempt; one that a worker
         claims meanwhile is sent instead. Answers how many were cancelled."""
@@ -219,4 +304,11 @@ class Store(Protocol):
 
     def follow_attempts(self) -> AsyncIterator[Attempt]:
         """Attempts recorded from now on by any process sharing this store, of all accounts."""
+        ...
+
+    async def announce_profile_event(self, event: ProfileEvent) -> None:
+        """Hands the event to `follow_profile_events` readers in every process."""
+
+    def follow_profile_events(self) -> AsyncIterator[ProfileEvent]:
+        """Profile events announced from now on by any process sharing this store."""
         ...

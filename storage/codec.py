@@ -18,6 +18,9 @@ from domain.models import (
     EncryptionAlgorithm,
     Header,
     Profile,
+    ProfileEvent,
+    ProfileEventKind,
+    ProfileStatus,
     SentRequest,
     SigningSecret,
 )
@@ -126,6 +129,13 @@ def profile_to_doc(p: Profile) -> Doc:
         "created_at": p.created_at,
         "updated_at": p.updated_at,
         "authentication": authentication_to_doc(p.authentication),
+        "status": p.status.value,
+        "status_changed_at": p.status_changed_at,
+        "status_reason": p.status_reason,
+        "max_per_second": p.max_per_second,
+        "paused_until": p.paused_until,
+        "failures": p.failures,
+        "failing_since": p.failing_since,
     }
 
 
@@ -161,6 +171,14 @@ def profile_from_doc(d: Doc) -> Profile:
         updated_at=d["updated_at"],
         # Profiles stored before authentication existed have no such field.
         authentication=authentication_from_doc(d.get("authentication")),
+        # Profiles stored before endpoint health was kept are active and unlimited.
+        status=ProfileStatus(d.get("status", ProfileStatus.ACTIVE.value)),
+        status_changed_at=d.get("status_changed_at"),
+        status_reason=d.get("status_reason"),
+        max_per_second=d.get("max_per_second"),
+        paused_until=d.get("paused_until"),
+        failures=d.get("failures", 0),
+        failing_since=d.get("failing_since"),
     )
 
 
@@ -258,4 +276,32 @@ def attempt_from_doc(d: Doc) -> Attempt:
         duration_ms=d["duration_ms"],
         error=d["error"],
         started_at=d["started_at"],
+    )
+
+
+def profile_event_to_doc(e: ProfileEvent) -> Doc:
+    return {
+        "_id": e.id,
+        "account_id": e.account_id,
+        "profile_id": e.profile_id,
+        "kind": e.kind.value,
+        "status": e.status.value,
+        "reason": e.reason,
+        "at": e.at,
+        "paused_until": e.paused_until,
+        "replayed": e.replayed,
+    }
+
+
+def profile_event_from_doc(d: Doc) -> ProfileEvent:
+    return ProfileEvent(
+        id=d["_id"],
+        account_id=d["account_id"],
+        profile_id=d["profile_id"],
+        kind=ProfileEventKind(d["kind"]),
+        status=ProfileStatus(d["status"]),
+        reason=d["reason"],
+        at=d["at"],
+        paused_until=d["paused_until"],
+        replayed=d["replayed"],
     )

@@ -1,15 +1,16 @@
-"""Hands attempts to every `follow_attempts` reader of a store in this process."""
+"""Hands what a store announces (attempts, profile events) to every reader in this process."""
 
 from __future__ import annotations
 
 import asyncio
 import weakref
+from typing import Generic, TypeVar
 
-from domain.models import Attempt
+T = TypeVar("T")
 
 
-class Subscription:
-    """One reader's attempts, in the order they were handed over.
+class Subscription(Generic[T]):
+    """One reader's items, in the order they were handed over.
 
     Unbounded: the reader (the hub) drains it at once and bounds its own subscribers. A reader
     that drops its subscription unsubscribes by that alone (the fan-out holds it weakly).
@@ -18,10 +19,10 @@ class Subscription:
     __slots__ = ("__weakref__", "_queue")
 
     def __init__(self) -> None:
-        self._queue: asyncio.Queue[Attempt | Exception | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[T | Exception | None] = asyncio.Queue()
 
-    def put(self, attempt: Attempt) -> None:
-        self._queue.put_nowait(attempt)
+    def put(self, item: T) -> None:
+        self._queue.put_nowait(item)
 
     def fail(self, error: Exception) -> None:
         """Makes the reader's next read raise `error`."""
@@ -30,10 +31,10 @@ class Subscription:
     def end(self) -> None:
         self._queue.put_nowait(None)
 
-    def __aiter__(self) -> Subscription:
+    def __aiter__(self) -> Subscription[T]:
         return self
 
-    async def __anext__(self) -> Attempt:
+    async def __anext__(self) -> T:
         item = await self._queue.get()
         if item is None:
             self._queue.put_nowait(None)
@@ -43,18 +44,18 @@ class Subscription:
         return item
 
 
-class FanOut:
+class FanOut(Generic[T]):
     def __init__(self) -> None:
-        self._subscriptions: weakref.WeakSet[Subscription] = weakref.WeakSet()
+        self._subscriptions: weakref.WeakSet[Subscription[T]] = weakref.WeakSet()
 
-    def subscribe(self) -> Subscription:
-        subscription = Subscription()
+    def subscribe(self) -> Subscription[T]:
+        subscription: Subscription[T] = Subscription()
         self._subscriptions.add(subscription)
         return subscription
 
-    def publish(self, attempt: Attempt) -> None:
+    def publish(self, item: T) -> None:
         for subscription in list(self._subscriptions):
-            subscription.put(attempt)
+            subscription.put(item)
 
     def end_all(self) -> None:
         for subscription in list(self._subscriptions):

@@ -21,11 +21,22 @@ from domain.models import (
     Delivery,
     DeliveryStatus,
     Profile,
+    ProfileEvent,
     SigningSecret,
 )
-from storage import transitions
+from storage import health, transitions
 from storage.authentication_codec import authentication_to_doc
-from storage.base import Backlog, DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
+from storage.base import (
+    Backlog,
+    DeliveryFilter,
+    Expired,
+    Keyset,
+    Outcome,
+    ProfileFilter,
+    Slot,
+    Span,
+    StatusChange,
+)
 from storage.codec import (
     ACTIVE_STATUSES,
     SEALED_FIELDS,
@@ -39,6 +50,8 @@ from storage.codec import (
     body_template_to_doc,
     delivery_from_doc,
     delivery_to_doc,
+    profile_event_from_doc,
+    profile_event_to_doc,
     profile_from_doc,
     profile_to_doc,
     sealed_fields_to_doc,
@@ -143,13 +156,17 @@ class MemoryStore:
         self._delivery_by_key: dict[tuple[str, str], str] = {}
         self._attempts: dict[str, Doc] = {}
         self._attempts_by_delivery: dict[str, list[Doc]] = {}
-        self._followers = FanOut()
+        self._followers: FanOut[Attempt] = FanOut()
+        self._slots: dict[str, datetime] = {}
+        self._replay_keys: dict[tuple[str, str], int] = {}
+        self._event_followers: FanOut[ProfileEvent] = FanOut()
 
     async def start(self) -> None:
         pass
 
     async def close(self) -> None:
         self._followers.end_all()
+        self._event_followers.end_all()
 
     # Accounts
 
@@ -239,12 +256,14 @@ class MemoryStore:
     ) -> list[Profile]:
         search = None if where.search is None else where.search.lower()
         channel = None if where.channel is None else where.channel.value
+        status = None if where.status is None else where.status.value
         timeline = self._profile_timelines.get(account_id, _Timeline())
         docs = _page(
             timeline.newest_first(after),
             self._profiles,
             lambda d: (
                 (channel is None or d["channel"] == channel)
+                and (status is None or d["status"] == status)
                 and (search is None or search in d["title"].lower())
             ),
             limit,
@@ -332,6 +351,52 @@ class MemoryStore:
             written.append(True)
         return written
 
+    async def change_profile_status(
+        self, account_id: str, profile_id: str, change: StatusChange
+    ) -> Profile | None:
+        doc = self._profile_doc(account_id, profile_id)
+        if doc is None or not health.status_allows(doc, change):
+            return None
+        return self._update_profile(account_id, profile_id, health.status_fields(change))
+
+    async def set_rate_limit(
+        self, account_id: str, profile_id: str, max_per_second: float | None, now: datetime
+    ) -> Profile | None:
+        return self._update_profile(
+            account_id, profile_id, {"max_per_second": max_per_second, "updated_at": now}
+        )
+
+    async def count_failure(self, account_id: str, profile_id: str, at: datetime) -> Profile | None:
+        doc = self._profile_doc(account_id, profile_id)
+        if doc is None:
+            return None
+        return self._update_profile(
+            account_id,
+            profile_id,
+            {"failures": doc["failures"] + 1, "failing_since": doc["failing_since"] or at},
+        )
+
+    async def forget_failures(self, account_id: str, profile_id: str) -> None:
+        self._update_profile(account_id, profile_id, {"failures": 0, "failing_since": None})
+
+    async def pause_profile(
+        self, account_id: str, profile_id: str, until: datetime
+    ) -> Profile | None:
+        doc = self._profile_doc(account_id, profile_id)
+        if doc is None:
+            return None
+        paused = doc["paused_until"]
+        later = until if paused is None else max(paused, _date(until))
+        return self._update_profile(account_id, profile_id, {"paused_until": later})
+
+    async def take_send_slots(self, slots: Sequence[Slot]) -> list[bool]:
+        won = [s.id not in self._slots for s in slots]
+        for slot, taken in zip(slots, won, strict=True):
+            if taken:
+                self._slots[slot.id] = _date(slot.at)
+                self._slots.pop(slot.previous, None)
+        return won
+
     # Deliveries
 
     def _delivery_doc(self, account_id: str, delivery_id: str) -> Doc | None:
@@ -399,7 +464,12 @@ class MemoryStore:
     def _queue(self, entry: Doc) -> None:
         """Files a new entry; its `delivery` is the stored document itself."""
         self._entries[entry["_id"]] = entry
-        heapq.heappush(self._due, (entry["due_at"], entry["_id"]))
+        self._file_due(entry)
+
+    def _file_due(self, entry: Doc) -> None:
+        # A held entry is due at no time: only resuming files it again.
+        if entry["due_at"] is not None:
+            heapq.heappush(self._due, (entry["due_at"], entry["_id"]))
 
     def _change(self, delivery_id: str, change: transitions.Change) -> Doc:
         doc = self._deliveries[delivery_id]
@@ -412,7 +482,7 @@ class MemoryStore:
             entry.update(_bson(change.entry))
             if change.next_at_least is not None:
                 entry["next"] = max(entry["next"], change.next_at_least)
-            heapq.heappush(self._due, (entry["due_at"], delivery_id))
+            self._file_due(entry)
         return doc
 
     def _take_claim(self, claim: Doc) -> bool:
@@ -454,6 +524,29 @@ class MemoryStore:
         self._change(delivery_id, transitions.released(outcome, _date(now)))
         return True
 
+    async def defer(
+        self, delivery_id: str, owner: str, until: datetime | None, now: datetime
+    ) -> bool:
+        entry = self._entries.get(delivery_id)
+        if entry is None or not transitions.may_release(entry, owner):
+            return False
+        number = entry["lease"]["number"]
+        self._change(
+            delivery_id,
+            transitions.deferred(entry, None if until is None else _date(until), _date(now)),
+        )
+        del self._claims[transitions.claim_id(delivery_id, number)]
+        self._claims_by_delivery[delivery_id].remove(transitions.claim_id(delivery_id, number))
+        return True
+
+    async def resume_held(self, account_id: str, profile_id: str, now: datetime) -> int:
+        held = [
+            e for e in self._entries.values() if transitions.may_resume(e, account_id, profile_id)
+        ]
+        for entry in held:
+            self._change(entry["_id"], transitions.resumed(_date(now)))
+        return len(held)
+
     async def requeue(self, account_id: str, delivery_id: str, now: datetime) -> Delivery | None:
         doc = self._deliveries.get(delivery_id)
         requeued = transitions.requeued(doc, account_id, _date(now))
@@ -464,6 +557,50 @@ class MemoryStore:
         self._file_status(doc)
         self._queue({**_bson(entry), "delivery": doc})
         return delivery_from_doc(_bson(doc))
+
+    async def finished_deliveries(self, account_id: str, span: Span, limit: int) -> list[Delivery]:
+        timeline = self._status_timelines.get((account_id, span.status.value))
+        if timeline is None:
+            return []
+        since = _date(span.since)
+        until = None if span.until is None else _date(span.until)
+        found: list[Doc] = []
+        for row_id in timeline.newest_first(None):
+            doc = self._deliveries[row_id]
+            if until is not None and doc["created_at"] >= until:
+                continue
+            if doc["created_at"] < since:
+                break
+            if doc["profile_id"] == span.profile_id:
+                found.append(doc)
+        found.reverse()
+        return [delivery_from_doc(_bson(d)) for d in found[:limit]]
+
+    async def requeue_all(
+        self, account_id: str, deliveries: Sequence[Delivery], now: datetime
+    ) -> int:
+        now = _date(now)
+        statuses = frozenset(d.status.value for d in deliveries)
+        requeued = 0
+        for delivery in deliveries:
+            doc = self._deliveries.get(delivery.id)
+            change = transitions.requeued(doc, account_id, now, statuses)
+            if doc is None or change is None or delivery.id in self._entries:
+                continue
+            changes, entry = change
+            doc.update(_bson(changes))
+            self._file_status(doc)
+            self._queue({**_bson(entry), "delivery": doc})
+            requeued += 1
+        return requeued
+
+    async def take_replay_key(
+        self, account_id: str, key: str, count: int, now: datetime
+    ) -> int | None:
+        earlier = self._replay_keys.get((account_id, key))
+        if earlier is None:
+            self._replay_keys[(account_id, key)] = count
+        return earlier
 
     async def cancel_pending(self, account_id: str, profile_id: str, now: datetime) -> int:
         now = _date(now)
@@ -510,6 +647,14 @@ class MemoryStore:
     def follow_attempts(self) -> AsyncIterator[Attempt]:
         return self._followers.subscribe()
 
+    # Profile events
+
+    async def announce_profile_event(self, event: ProfileEvent) -> None:
+        self._event_followers.publish(profile_event_from_doc(_bson(profile_event_to_doc(event))))
+
+    def follow_profile_events(self) -> AsyncIterator[ProfileEvent]:
+        return self._event_followers.subscribe()
+
     # Expiry
 
     async def backlog(self, now: datetime) -> Backlog:
@@ -517,7 +662,10 @@ class MemoryStore:
         by_status = dict.fromkeys(DeliveryStatus, 0)
         for doc in self._deliveries.values():
             by_status[DeliveryStatus(doc["status"])] += 1
-        due_since = [e["due_at"] for e in self._entries.values() if e["due_at"] <= now]
+        # Held entries (due at no time) wait for their profile, not for a worker.
+        due_since = [
+            due for e in self._entries.values() if (due := e["due_at"]) is not None and due <= now
+        ]
         return Backlog(by_status, len(due_since), min(due_since, default=None))
 
     async def expire(self, before: datetime) -> Expired:
@@ -550,4 +698,6 @@ class MemoryStore:
         ]
         for attempt_id in tests:
             del self._attempts[attempt_id]
+        for slot in [s for s, at in self._slots.items() if at < before]:
+            del self._slots[slot]
         return Expired(deliveries=len(gone), attempts=attempts + len(tests))

@@ -6,8 +6,8 @@ no TTL or partial indexes. Two consequences shape this module:
 - Idempotency keys live in their own collection, one document per (account, key) with the
   key as `_id`, because a unique index over deliveries would also forbid two deliveries
   without a key, and the partial index that avoids that is missing from FerretDB.
-- Attempts reach other processes through `attempt_feed`, a capped collection read with a
-  tailable cursor.
+- Attempts and profile events reach other processes through `attempt_feed`, a capped
+  collection read with a tailable cursor; an entry carries one or the other.
 - Unfinished deliveries have an entry in `delivery_queue` and each attempt taken a claim in
   `delivery_claims` (see `storage.transitions`). While an entry exists it holds the
   delivery as it stands; the document in `deliveries` is written when the delivery is
@@ -35,15 +35,16 @@ import logging
 import re
 import uuid
 import weakref
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import pymongo
 from bson import ObjectId
 from bson.son import SON
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection, AsyncIOMotorDatabase
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument, UpdateOne
+from pymongo import ASCENDING, DESCENDING, DeleteOne, IndexModel, ReturnDocument, UpdateOne
 from pymongo.errors import (
     BulkWriteError,
     CollectionInvalid,
@@ -61,11 +62,22 @@ from domain.models import (
     Delivery,
     DeliveryStatus,
     Profile,
+    ProfileEvent,
     SigningSecret,
 )
-from storage import transitions
+from storage import health, transitions
 from storage.authentication_codec import authentication_to_doc
-from storage.base import Backlog, DeliveryFilter, Expired, Keyset, Outcome, ProfileFilter
+from storage.base import (
+    Backlog,
+    DeliveryFilter,
+    Expired,
+    Keyset,
+    Outcome,
+    ProfileFilter,
+    Slot,
+    Span,
+    StatusChange,
+)
 from storage.codec import (
     ACTIVE_STATUSES,
     FINISHED_STATUSES,
@@ -81,6 +93,8 @@ from storage.codec import (
     delivery_from_doc,
     delivery_to_doc,
     legacy_api_key_doc,
+    profile_event_from_doc,
+    profile_event_to_doc,
     profile_from_doc,
     profile_to_doc,
     sealed_fields_to_doc,
@@ -90,6 +104,8 @@ from storage.errors import DuplicateRecord
 from storage.feed import FanOut, Subscription
 
 log = logging.getLogger("callbackd.storage")
+
+T = TypeVar("T")
 
 _DUPLICATE_KEY = 11000
 _NAMESPACE_EXISTS = 48
@@ -209,9 +225,12 @@ class MongoStore:
         self._queue = self._db["delivery_queue"]
         self._claims = self._db["delivery_claims"]
         self._feed = self._db[FEED]
+        self._slots = self._db["send_slots"]
+        self._replay_keys = self._db["replay_keys"]
         # Tells this process's feed entries apart, which its own readers got directly.
         self._origin = uuid.uuid4().hex
-        self._followers = FanOut()
+        self._followers: FanOut[Attempt] = FanOut()
+        self._event_followers: FanOut[ProfileEvent] = FanOut()
         self._tails: set[asyncio.Task[None]] = set()
         self._closed = False
         # Entries this process queued, by when they fall due: (due_at, id, next).
@@ -290,6 +309,7 @@ class MongoStore:
     async def close(self) -> None:
         self._closed = True
         self._followers.end_all()
+        self._event_followers.end_all()
         for tail in list(self._tails):
             tail.cancel()
         for tail in list(self._tails):
@@ -424,6 +444,8 @@ class MongoStore:
         query: Doc = {"account_id": account_id, **_older_than(after)}
         if where.channel is not None:
             query["channel"] = where.channel.value
+        if where.status is not None:
+            query["status"] = where.status.value
         if where.search is not None:
             # Escaped, so a search for "a.b" or "(x" means those characters. Python escapes
             # only ASCII punctuation and space, which PCRE (MongoDB) and RE2 (FerretDB) both
@@ -523,6 +545,64 @@ class MongoStore:
         result = await self._profiles.update_one(where, {"$set": sealed_fields_to_doc(new)})
         return result.matched_count == 1
 
+    async def change_profile_status(
+        self, account_id: str, profile_id: str, change: StatusChange
+    ) -> Profile | None:
+        current = _owned(await self._profiles.find_one({"_id": profile_id}), account_id)
+        if current is None or not health.status_allows(current, change):
+            return None
+        # Written only while the status is still the one just read.
+        doc = await self._modify(
+            self._profiles,
+            profile_id,
+            {"account_id": account_id, "status": current.get("status")},
+            {"$set": health.status_fields(change)},
+        )
+        return None if doc is None else profile_from_doc(doc)
+
+    async def set_rate_limit(
+        self, account_id: str, profile_id: str, max_per_second: float | None, now: datetime
+    ) -> Profile | None:
+        return await self._update_profile(
+            account_id, profile_id, {"max_per_second": max_per_second, "updated_at": now}
+        )
+
+    async def count_failure(self, account_id: str, profile_id: str, at: datetime) -> Profile | None:
+        doc = await self._modify(
+            self._profiles, profile_id, {"account_id": account_id}, {"$inc": {"failures": 1}}
+        )
+        if doc is None:
+            return None
+        if doc["failing_since"] is None:
+            await self._profiles.update_one({"_id": profile_id}, {"$set": {"failing_since": at}})
+            doc["failing_since"] = at
+        return profile_from_doc(doc)
+
+    async def forget_failures(self, account_id: str, profile_id: str) -> None:
+        await self._update_profile(account_id, profile_id, {"failures": 0, "failing_since": None})
+
+    async def pause_profile(
+        self, account_id: str, profile_id: str, until: datetime
+    ) -> Profile | None:
+        doc = await self._modify(
+            self._profiles,
+            profile_id,
+            {"account_id": account_id},
+            {"$max": {"paused_until": until}},
+        )
+        return None if doc is None else profile_from_doc(doc)
+
+    async def take_send_slots(self, slots: Sequence[Slot]) -> list[bool]:
+        if not slots:
+            return []
+        lost = await _insert_new(self._slots, [{"_id": s.id, "at": s.at} for s in slots])
+        won = [i not in lost for i in range(len(slots))]
+        # One delete per id, in one command: each filters by `_id` alone (see above).
+        drops = [DeleteOne({"_id": s.previous}) for s, w in zip(slots, won, strict=True) if w]
+        if drops:
+            await self._slots.bulk_write(drops, ordered=False)
+        return won
+
     # Deliveries
 
     async def insert_deliveries(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
@@ -589,7 +669,7 @@ class MongoStore:
         return {entries[j][0] for j in taken}
 
     def _remember(self, entry: Doc) -> None:
-        if len(self._own_entries) >= OWN_ENTRIES:
+        if len(self._own_entries) >= OWN_ENTRIES or entry["due_at"] is None:
             return
         key = (entry["_id"], entry["next"])
         self._own_entries[key] = entry
@@ -734,6 +814,94 @@ class MongoStore:
             self._remember(transitions.apply(entry, change))
         return True
 
+    async def defer(
+        self, delivery_id: str, owner: str, until: datetime | None, now: datetime
+    ) -> bool:
+        entry = await self._queue.find_one({"_id": delivery_id})
+        if entry is None or not transitions.may_release(entry, owner):
+            return False
+        number = entry["lease"]["number"]
+        change = transitions.deferred(entry, until, now)
+        await self._queue.update_one({"_id": delivery_id}, _update(change))
+        await self._claims.delete_one({"_id": transitions.claim_id(delivery_id, number)})
+        self._remember(transitions.apply(entry, change))
+        return True
+
+    async def resume_held(self, account_id: str, profile_id: str, now: datetime) -> int:
+        held = [
+            e["_id"]
+            async for e in self._queue.find(
+                {
+                    "delivery.account_id": account_id,
+                    "delivery.profile_id": profile_id,
+                    "due_at": None,
+                }
+            )
+            if transitions.may_resume(e, account_id, profile_id)
+        ]
+        if not held:
+            return 0
+        result = await self._queue.update_many(
+            {"_id": {"$in": held}, "due_at": None, "lease": None},
+            _update(transitions.resumed(now)),
+        )
+        return result.modified_count
+
+    async def finished_deliveries(self, account_id: str, span: Span, limit: int) -> list[Delivery]:
+        created: Doc = {"$gte": span.since}
+        if span.until is not None:
+            created["$lt"] = span.until
+        cursor = (
+            self._deliveries.find(
+                {
+                    "account_id": account_id,
+                    "profile_id": span.profile_id,
+                    "status": span.status.value,
+                    "created_at": created,
+                }
+            )
+            .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+            .limit(limit)
+        )
+        return [delivery_from_doc(d) async for d in cursor]
+
+    async def requeue_all(
+        self, account_id: str, deliveries: Sequence[Delivery], now: datetime
+    ) -> int:
+        if not deliveries:
+            return 0
+        statuses = frozenset(d.status.value for d in deliveries)
+        order = {d.id: i for i, d in enumerate(deliveries)}
+        stored = {d["_id"]: d async for d in self._deliveries.find({"_id": {"$in": list(order)}})}
+        changes: Doc = {}
+        entries: list[Doc] = []
+        for delivery_id in order:
+            requeued = transitions.requeued(stored.get(delivery_id), account_id, now, statuses)
+            if requeued is not None:
+                changes, entry = requeued
+                entries.append(entry)
+        taken = await _insert_new(self._queue, entries)
+        won = [e for i, e in enumerate(entries) if i not in taken]
+        if not won:
+            return 0
+        await self._deliveries.update_many(
+            {"_id": {"$in": [e["_id"] for e in won]}}, {"$set": changes}
+        )
+        for entry in won:
+            self._remember(entry)
+        return len(won)
+
+    async def take_replay_key(
+        self, account_id: str, key: str, count: int, now: datetime
+    ) -> int | None:
+        key_id = _key_id(account_id, key)
+        try:
+            await self._replay_keys.insert_one({"_id": key_id, "count": count, "at": now})
+        except DuplicateKeyError:
+            earlier = await self._replay_keys.find_one({"_id": key_id})
+            return None if earlier is None else int(earlier["count"])
+        return None
+
     async def requeue(self, account_id: str, delivery_id: str, now: datetime) -> Delivery | None:
         doc = await self._deliveries.find_one({"_id": delivery_id})
         requeued = transitions.requeued(doc, account_id, now)
@@ -818,6 +986,8 @@ class MongoStore:
         result = await self._attempts.delete_many(
             {"delivery_id": None, "started_at": {"$lt": before}}
         )
+        await self._slots.delete_many({"at": {"$lt": before}})
+        await self._replay_keys.delete_many({"at": {"$lt": before}})
         return Expired(deliveries=deliveries, attempts=attempts + result.deleted_count)
 
     async def backlog(self, now: datetime) -> Backlog:
@@ -840,22 +1010,42 @@ class MongoStore:
     def follow_attempts(self) -> AsyncIterator[Attempt]:
         """This process's attempts come straight from `insert_attempt`; a task tails the feed
         for those of other processes, and stops once the subscription is dropped."""
-        subscription = self._followers.subscribe()
+        return self._follow(self._followers, _Kind("attempt", attempt_from_doc))
+
+    async def announce_profile_event(self, event: ProfileEvent) -> None:
+        self._event_followers.publish(event)
+        await self._feed.insert_one(
+            {
+                "_id": ObjectId(),
+                "at": clock.now(),
+                "origin": self._origin,
+                "attempt": None,
+                "event": profile_event_to_doc(event),
+            }
+        )
+
+    def follow_profile_events(self) -> AsyncIterator[ProfileEvent]:
+        return self._follow(self._event_followers, _Kind("event", profile_event_from_doc))
+
+    def _follow(self, followers: FanOut[T], kind: _Kind[T]) -> Subscription[T]:
+        subscription = followers.subscribe()
         # After close the subscription just waits, rather than a reader that follows again
         # whenever it ends spinning through ended subscriptions.
         if not self._closed:
             tail = asyncio.get_running_loop().create_task(
-                self._tail(weakref.ref(subscription), clock.now()), name="attempt-feed"
+                self._tail(weakref.ref(subscription), kind, clock.now()), name=f"{kind.field}-feed"
             )
             self._tails.add(tail)
             tail.add_done_callback(self._tails.discard)
         return subscription
 
-    async def _tail(self, subscription: weakref.ref[Subscription], since: datetime) -> None:
+    async def _tail(
+        self, subscription: weakref.ref[Subscription[T]], kind: _Kind[T], since: datetime
+    ) -> None:
         position: ObjectId | None = None
         while True:
             try:
-                position, since = await self._tail_once(subscription, position, since)
+                position, since = await self._tail_once(subscription, kind, position, since)
             except PyMongoError as e:
                 log.warning("reading the attempt feed failed (%s); reading again", e)
             except Exception as e:
@@ -869,7 +1059,8 @@ class MongoStore:
 
     async def _tail_once(
         self,
-        subscription: weakref.ref[Subscription],
+        subscription: weakref.ref[Subscription[T]],
+        kind: _Kind[T],
         position: ObjectId | None,
         since: datetime,
     ) -> tuple[ObjectId | None, datetime]:
@@ -920,16 +1111,25 @@ class MongoStore:
                     wanted = not resuming and entry["at"] >= since
                 if passed:
                     position, since = entry["_id"], entry["at"]
-                if wanted and entry["attempt"] is not None and entry["origin"] != self._origin:
-                    _hand_over(subscription, attempt_from_doc(entry["attempt"]))
+                item = entry.get(kind.field)
+                if wanted and item is not None and entry["origin"] != self._origin:
+                    _hand_over(subscription, kind.decode(item))
         finally:
             await cursor.close()
         return position, since
 
 
-def _hand_over(subscription: weakref.ref[Subscription], attempt: Attempt) -> None:
+@dataclass(frozen=True, slots=True)
+class _Kind(Generic[T]):
+    """What a feed reader takes from each entry: the field it reads and how to decode it."""
+
+    field: str
+    decode: Callable[[Doc], T]
+
+
+def _hand_over(subscription: weakref.ref[Subscription[T]], item: T) -> None:
     # A function of its own so that no reference to the reader outlives the call: the tail
     # must not keep alive a subscription its reader has dropped.
     reader = subscription()
     if reader is not None:
-        reader.put(attempt)
+        reader.put(item)

@@ -13,6 +13,13 @@ a lease that runs out without an outcome leaves attempt n to be recorded as LOST
 whoever claims n + 1, so the resend counts toward the attempt limit. Cancelling takes the
 claim of the pending attempt too, so it and a worker never both win.
 
+A claimer that must not send now (the profile is disabled, paused or at its rate limit)
+defers: it gives the lease up in the entry, which goes back to attempt n, and only then
+deletes its claim, so attempt n is taken again later and no attempt is used. While the
+claim exists nobody else can take n; once it is gone the deferring claimer does nothing more.
+An entry deferred without a time (`due_at` null) is held: no read of due entries finds it
+until its profile is enabled again.
+
 The stores apply these rules: the functions here say what to write and when a change is
 allowed; the stores only say how.
 """
@@ -165,14 +172,44 @@ def released(outcome: Outcome, now: datetime) -> Change:
     return Change(delivery, {"due_at": outcome.next_attempt_at, "lease": None})
 
 
-def requeued(doc: Doc | None, account_id: str, now: datetime) -> tuple[Doc, Doc] | None:
-    """The changed fields and the new entry of a failed delivery queued for a manual retry;
-    None when `doc` is not a failed delivery of the account."""
-    if (
-        doc is None
-        or doc["account_id"] != account_id
-        or doc["status"] != DeliveryStatus.FAILED.value
-    ):
+def deferred(entry: Doc, until: datetime | None, now: datetime) -> Change:
+    """Gives the entry's leased attempt back unsent: due again at `until`, or held when None."""
+    number = entry["lease"]["number"]
+    delivery = {
+        "status": DeliveryStatus.PENDING.value,
+        "attempt_count": number - 1,
+        "next_attempt_at": until,
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "updated_at": now,
+    }
+    return Change(delivery, {"due_at": until, "lease": None, "next": number})
+
+
+def resumed(now: datetime) -> Change:
+    """Makes a held entry due now."""
+    return Change({"next_attempt_at": now, "updated_at": now}, {"due_at": now})
+
+
+def may_resume(entry: Doc, account_id: str, profile_id: str) -> bool:
+    d = entry["delivery"]
+    return (
+        entry["due_at"] is None
+        and entry["lease"] is None
+        and d["account_id"] == account_id
+        and d["profile_id"] == profile_id
+    )
+
+
+def requeued(
+    doc: Doc | None,
+    account_id: str,
+    now: datetime,
+    statuses: frozenset[str] = frozenset({DeliveryStatus.FAILED.value}),
+) -> tuple[Doc, Doc] | None:
+    """The changed fields and the new entry of a finished delivery queued for a manual
+    attempt; None when `doc` is not a delivery of the account in one of `statuses`."""
+    if doc is None or doc["account_id"] != account_id or doc["status"] not in statuses:
         return None
     changes = {
         "status": DeliveryStatus.PENDING.value,

@@ -1,4 +1,4 @@
-"""Settings read from the environment: retention, the secret keys."""
+"""Settings read from the environment: retention, the secret keys, auto-disable thresholds."""
 
 from __future__ import annotations
 
@@ -51,3 +51,29 @@ def test_a_malformed_key_list_is_refused_with_the_reason(given: str, message: st
         load(environ={"CALLBACKD_SECRET_KEY": given})
 
     assert str(raised.value) == message
+
+
+def test_a_profile_is_auto_disabled_after_120_hours_and_100_failures_unless_told() -> None:
+    default = load(environ={})
+    told = load(
+        environ={
+            "CALLBACKD_DISABLE_AFTER_HOURS": "0.5",
+            "CALLBACKD_DISABLE_AFTER_FAILURES": "3",
+        }
+    )
+
+    assert (default.disable_after_hours, default.disable_after_failures) == (120.0, 100)
+    assert (told.disable_after_hours, told.disable_after_failures) == (0.5, 3)
+
+
+@pytest.mark.parametrize(
+    ("env", "given"),
+    [
+        ("CALLBACKD_DISABLE_AFTER_HOURS", "-1"),
+        ("CALLBACKD_DISABLE_AFTER_FAILURES", "0"),
+        ("CALLBACKD_DISABLE_AFTER_FAILURES", "many"),
+    ],
+)
+def test_auto_disable_thresholds_out_of_range_are_refused(env: str, given: str) -> None:
+    with pytest.raises(ConfigError, match=f"{env} must be"):
+        load(environ={env: given})

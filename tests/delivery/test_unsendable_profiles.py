@@ -9,6 +9,7 @@ import asyncio
 import ipaddress
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from delivery import tester
 from delivery.engine import Engine, EngineSettings
 from delivery.guard import Guard
+from delivery.health import DisableRule, Health
 from delivery.hub import Hub
 from delivery.recorder import Recorder
 from delivery.retry import RetryPolicy
@@ -35,6 +37,7 @@ from domain.models import (
 )
 from domain.profiles import Profiles
 from domain.secretbox import SecretBox, generate_server_key, key_id, parse_server_keys
+from domain.statuses import Statuses
 from storage import Store
 from tests.support import factories
 from tests.support.api import Api
@@ -131,6 +134,7 @@ async def workers(store: Store) -> AsyncIterator[Workers]:
             recorder,
             RetryPolicy(MAX_ATTEMPTS, base_seconds=0.01, min_throttle_seconds=0.01),
             EngineSettings(concurrency=4, lease_seconds=5, poll_seconds=0.05),
+            Health(store, Statuses(store), DisableRule(timedelta(hours=120), 100)),
         )
         hub = Hub(store)
         yield Workers(engine, recorder, hub)
