@@ -4,7 +4,7 @@ one manual attempt, in the order they were first published."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from domain import clock
 from domain.bounds import IDEMPOTENCY_KEY_MAX as MAX_IDEMPOTENCY_KEY
@@ -35,6 +35,7 @@ class Replays:
         """Answers how many deliveries were queued again; with a key used before, how many
         that earlier call queued, and nothing is queued twice."""
         status = status or DeliveryStatus.FAILED
+        since, until = _utc(since), None if until is None else _utc(until)
         errors = _check(since, until, status, key)
         profile = await self._store.get_profile(account.id, profile_id)
         if profile is None:
@@ -63,6 +64,11 @@ class Replays:
             event_of(profile, ProfileEventKind.REPLAYED, now, replayed=len(rows))
         )
         return len(rows), []
+
+
+def _utc(moment: datetime) -> datetime:
+    """A time given without a zone is taken as UTC, as the stores take it."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _check(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import graphql
@@ -129,6 +130,9 @@ _SCALARS: dict[str, st.SearchStrategy[Any]] = {
     "Float": st.floats(allow_nan=False, allow_infinity=False) | _EDGE_NUMBERS,
     "Boolean": st.booleans(),
     "JSON": _json_objects(_JSON_TEXT),
+    "DateTime": st.datetimes().map(datetime.isoformat)
+    | st.datetimes(timezones=st.just(UTC)).map(datetime.isoformat)
+    | _JSON_TEXT,
 }
 
 
