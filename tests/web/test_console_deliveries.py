@@ -29,10 +29,11 @@ async def finished(running: Running, delivery_id: str) -> dict[str, object]:
 async def test_a_failed_delivery_shows_its_attempts_and_is_retried(
     running: Running, tab: Tab, receiver: Receiver
 ) -> None:
-    async def gone(_: Received) -> Response:
-        return Response("gone for now", status_code=410)
+    # 400 fails at once, as 410 would, without auto-disabling the profile as 410 does.
+    async def refused(_: Received) -> Response:
+        return Response("refused for now", status_code=400)
 
-    receiver.answer = gone
+    receiver.answer = refused
     profile_id = await asyncio.to_thread(
         create_profile, running.base, running.key, receiver.url, "Retried"
     )
@@ -55,7 +56,7 @@ async def test_a_failed_delivery_shows_its_attempts_and_is_retried(
     await tab.page.click("#delivery-filters button[type=submit]")
     await expect(row.locator("td.status")).to_have_text("SUCCEEDED")
 
-    assert first_attempt.startswith("HTTP_ERROR HTTP 410 in ")
-    assert "gone for now" in first_attempt
+    assert first_attempt.startswith("HTTP_ERROR HTTP 400 in ")
+    assert "refused for now" in first_attempt
     assert retried == {"status": "SUCCEEDED", "attemptCount": 2}
     assert await row.locator("button[name=retry]").count() == 0
