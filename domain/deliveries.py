@@ -28,11 +28,16 @@ def delivery_not_found() -> UserError:
 
 
 def not_active(field: tuple[str, ...], profile: Profile) -> UserError:
-    who = "its account" if profile.status is ProfileStatus.DISABLED else "callbackd"
-    because = f": {profile.status_reason}" if profile.status_reason else "."
+    # The account's own reason would only repeat who disabled it; callbackd's says why.
+    if profile.status is ProfileStatus.DISABLED:
+        who = "its account."
+    elif profile.status_reason:
+        who = f"callbackd: {profile.status_reason}"
+    else:
+        who = "callbackd."
     return UserError(
         field,
-        f"Callback profile {profile.id} was disabled by {who}{because} "
+        f"Callback profile {profile.id} was disabled by {who} "
         "Enable it with enableCallbackProfile to publish reports for it again.",
         ErrorCode.PROFILE_NOT_ACTIVE,
     )

@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from starlette.responses import Response
+
 from tests.support.api import Api
 from tests.support.profiles import create_profile
-from tests.support.receiver import Receiver
+from tests.support.receiver import Received, Receiver
 
 PUBLISH = """
 mutation ($id: ID!, $n: String!) {
@@ -69,14 +71,38 @@ async def test_a_report_for_a_disabled_profile_is_refused_and_nothing_is_written
         "userErrors": [
             {
                 "field": ["events", "0", "callbackProfileId"],
-                "message": f"Callback profile {profile_id} was disabled by its account: "
-                "Disabled by the account. Enable it with enableCallbackProfile to publish "
-                "reports for it again.",
+                "message": f"Callback profile {profile_id} was disabled by its account. "
+                "Enable it with enableCallbackProfile to publish reports for it again.",
                 "code": "PROFILE_NOT_ACTIVE",
             }
         ],
     }
     assert await deliveries(api, key, profile_id) == []
+
+
+async def test_a_report_for_an_auto_disabled_profile_is_refused_with_callbackds_reason(
+    api: Api, key: str, receiver: Receiver
+) -> None:
+    async def gone(_: Received) -> Response:
+        return Response("gone", status_code=410)
+
+    receiver.answer = gone
+    profile_id = await make(api, key, receiver)
+    await api.run(PUBLISH, {"id": profile_id, "n": "1"}, key=key)
+    await until_all(api, key, profile_id, lambda d: d["status"] == "FAILED")
+
+    data = await api.run(PUBLISH, {"id": profile_id, "n": "2"}, key=key)
+
+    assert data["publishStatusEvents"]["userErrors"] == [
+        {
+            "field": ["events", "0", "callbackProfileId"],
+            "message": f"Callback profile {profile_id} was disabled by callbackd: The endpoint "
+            "answered 410 Gone. Enable it with enableCallbackProfile to publish reports for "
+            "it again.",
+            "code": "PROFILE_NOT_ACTIVE",
+        }
+    ]
+    assert len(await deliveries(api, key, profile_id)) == 1
 
 
 async def test_queued_deliveries_wait_while_disabled_and_go_on_when_enabled(
