@@ -16,13 +16,19 @@ no TTL or partial indexes. Two consequences shape this module:
 - A process claims what it queued itself by id, when due, from a heap of its own; it reads
   the queue for due entries (other processes' work, leases that ran out) at most once per
   `SWEEP_SECONDS`, not once per callback.
-- FerretDB 1.24 hands a filter to SQLite only when it is `{_id: value}` and nothing else;
-  any other filter, in a read or a write, is evaluated in FerretDB on every stored document,
-  each decoded in turn (several times slower). So reads by id filter by `_id` alone and check
-  the account here, and on FerretDB conditional writes read by `_id`, check the condition
-  here and write by `_id` (FerretDB's own conditional writes are a read and then a write too,
-  so nothing is lost); on MongoDB they stay single atomic updates. Delivery writes take no
-  such turn: they are the same commands on every server, exclusive through inserts.
+- Every server gets the same commands. A write that depends on what a document holds
+  (revoking a key, noting its last use, changing a profile's status, counting its
+  failures, pausing it, rekeying its secrets, resuming held entries, expiring old
+  deliveries) is one update or delete with the condition in its filter: atomic on
+  MongoDB. FerretDB 1.24 evaluates such a filter itself, reading the documents and then
+  writing those that matched, so two such writes to one document at once may both apply;
+  it also reads the whole collection for any filter but `{_id: value}`, so reads by id
+  filter by `_id` alone and check the account here. Delivery correctness does not rest on
+  those writes: who sends an attempt, and that a delivery is stored once, is decided by
+  inserts whose `_id` is unique (claims, queue entries, idempotency keys), which are
+  exclusive on every server, and only the holder of a claim moves its entry on. Expiry's
+  delete is the one such write that touches deliveries: on FerretDB it could remove a
+  delivery that reached the retention age in the very moment it was queued again by hand.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ import logging
 import re
 import uuid
 import weakref
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar, cast
@@ -81,7 +87,6 @@ from storage.base import (
 from storage.codec import (
     ACTIVE_STATUSES,
     FINISHED_STATUSES,
-    SEALED_FIELDS,
     Doc,
     account_from_doc,
     account_to_doc,
@@ -180,12 +185,6 @@ def _key_id(account_id: str, key: str) -> str:
     return json.dumps([account_id, key], ensure_ascii=False)
 
 
-def _matches(doc: Mapping[str, Any], condition: Doc) -> bool:
-    """Evaluates a write condition of this store on a document: field equality, all that
-    those conditions use."""
-    return all(doc.get(field) == wanted for field, wanted in condition.items())
-
-
 def _owned(doc: Doc | None, account_id: str) -> Doc | None:
     return doc if doc is not None and doc.get("account_id") == account_id else None
 
@@ -205,9 +204,7 @@ async def _insert_new(collection: AsyncIOMotorCollection[Doc], docs: list[Doc]) 
 
 
 class MongoStore:
-    def __init__(self, url: str, database: str, *, id_filters_only: bool | None = None) -> None:
-        """`id_filters_only` says whether the server looks documents up well only for a
-        filter on `_id` alone; None learns it from the server on `start` (FerretDB)."""
+    def __init__(self, url: str, database: str) -> None:
         self._client: AsyncIOMotorClient[Doc] = AsyncIOMotorClient(
             url,
             tz_aware=True,
@@ -237,14 +234,9 @@ class MongoStore:
         self._own_due: list[tuple[datetime, str, int]] = []
         self._own_entries: dict[tuple[str, int], Doc] = {}
         self._swept_at: datetime | None = None
-        self._given_id_filters_only = id_filters_only
-        self._id_filters_only = bool(id_filters_only)
         self.description = f"MongoDB database {database!r}"
 
     async def start(self) -> None:
-        if self._given_id_filters_only is None:
-            build = await self._db.command("buildInfo")
-            self._id_filters_only = "ferretdbVersion" in build
         indexes: list[tuple[AsyncIOMotorCollection[Doc], IndexModel]] = [
             (self._api_keys, IndexModel([("account_id", ASCENDING), ("created_at", ASCENDING)])),
             (self._profiles, IndexModel([("account_id", ASCENDING), *_NEWEST_FIRST])),
@@ -317,36 +309,19 @@ class MongoStore:
                 await tail
         self._client.close()
 
-    async def _write_filter(
-        self, collection: AsyncIOMotorCollection[Doc], doc_id: str, condition: Doc
-    ) -> Doc | None:
-        """The filter of a write to `doc_id` on `condition`: on MongoDB the condition is in
-        it, so the write is atomic; on FerretDB it is `_id` alone, once a read by `_id` found
-        the condition met. None when that read found it unmet or the document missing."""
-        if not self._id_filters_only:
-            return {"_id": doc_id, **condition}
-        doc = await collection.find_one({"_id": doc_id})
-        return {"_id": doc_id} if doc is not None and _matches(doc, condition) else None
-
     async def _modify(
         self, collection: AsyncIOMotorCollection[Doc], doc_id: str, condition: Doc, update: Doc
     ) -> Doc | None:
         """Applies `update` to the document `doc_id` if it meets `condition`; answers the
         document after the update, or None when it is missing or does not meet it."""
-        where = await self._write_filter(collection, doc_id, condition)
-        if where is None:
-            return None
         return await collection.find_one_and_update(
-            where, update, return_document=ReturnDocument.AFTER
+            {"_id": doc_id, **condition}, update, return_document=ReturnDocument.AFTER
         )
 
     async def _remove(
         self, collection: AsyncIOMotorCollection[Doc], doc_id: str, condition: Doc
     ) -> bool:
-        where = await self._write_filter(collection, doc_id, condition)
-        if where is None:
-            return False
-        result = await collection.delete_one(where)
+        result = await collection.delete_one({"_id": doc_id, **condition})
         return result.deleted_count == 1
 
     # Accounts
@@ -407,18 +382,10 @@ class MongoStore:
         return None if doc is None else api_key_from_doc(doc)
 
     async def touch_api_key(self, key_hash: str, used_at: datetime, unless_after: datetime) -> bool:
-        where: Doc | None
-        if self._id_filters_only:
-            doc = await self._api_keys.find_one({"_id": key_hash}, {"last_used_at": 1})
-            last = None if doc is None else doc["last_used_at"]
-            where = None if doc is None or (last and last > unless_after) else {"_id": key_hash}
-        else:
-            where = {
-                "_id": key_hash,
-                "$or": [{"last_used_at": None}, {"last_used_at": {"$lte": unless_after}}],
-            }
-        if where is None:
-            return False
+        where = {
+            "_id": key_hash,
+            "$or": [{"last_used_at": None}, {"last_used_at": {"$lte": unless_after}}],
+        }
         result = await self._api_keys.update_one(where, {"$set": {"last_used_at": used_at}})
         return result.matched_count == 1
 
@@ -526,24 +493,16 @@ class MongoStore:
             yield batch
 
     async def replace_sealed(self, changes: Sequence[tuple[Profile, Profile]]) -> list[bool]:
-        if self._id_filters_only:
-            # FerretDB's SQLite takes one write at a time: parallel writes only queue for its
-            # lock, and past its busy timeout fail with "database is locked". (Each of them
-            # scans the collection too: its UPDATE names `_id` otherwise than its index.)
-            return [await self._replace_sealed(o, n) for o, n in changes]
-        return list(await asyncio.gather(*(self._replace_sealed(o, n) for o, n in changes)))
-
-    async def _replace_sealed(self, old: Profile, new: Profile) -> bool:
-        before = sealed_fields_to_doc(old)
-        if self._id_filters_only:
-            doc = await self._profiles.find_one({"_id": old.id}, list(SEALED_FIELDS))
-            if doc is None or any(doc.get(f) != before[f] for f in SEALED_FIELDS):
-                return False
-            where: Doc = {"_id": old.id}
-        else:
-            where = {"_id": old.id, **before}
-        result = await self._profiles.update_one(where, {"$set": sealed_fields_to_doc(new)})
-        return result.matched_count == 1
+        # One at a time: a server that takes one write at a time (FerretDB's SQLite) only
+        # queues parallel ones for its lock, and fails them past its busy timeout.
+        written = []
+        for old, new in changes:
+            result = await self._profiles.update_one(
+                {"_id": old.id, **sealed_fields_to_doc(old)},
+                {"$set": sealed_fields_to_doc(new)},
+            )
+            written.append(result.matched_count == 1)
+        return written
 
     async def change_profile_status(
         self, account_id: str, profile_id: str, change: StatusChange

@@ -69,23 +69,10 @@ async def mongo_store(mongodb_url: str, mongo_database: str) -> AsyncIterator[Mo
     await store.close()
 
 
-@pytest.fixture
-async def mongo_conditional_store(
-    mongodb_url: str, mongo_database: str
-) -> AsyncIterator[MongoStore]:
-    """The MongoDB store writing as it does on MongoDB (conditions inside each write's
-    filter) whatever the server, so that way is kept on FerretDB too."""
-    store = MongoStore(mongodb_url, mongo_database, id_filters_only=False)
-    await store.start()
-    yield store
-    await store.close()
-
-
 @pytest.fixture(
     params=[
         pytest.param("memory", id="memory"),
         pytest.param("mongo", id="mongo", marks=pytest.mark.mongo),
-        pytest.param("mongo_conditional", id="mongo-conditional", marks=pytest.mark.mongo),
     ]
 )
 def store(request: pytest.FixtureRequest) -> Store:
