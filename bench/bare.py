@@ -18,7 +18,7 @@ from starlette.routing import Route
 from domain.accounts import hash_key
 from domain.models import Account, Delivery, Profile
 from domain.pagination import encode_cursor
-from storage import DeliveryFilter, ProfileFilter, Store
+from domain.store import DeliveryFilter, ProfileFilter, Store
 
 PAGE = 50
 

@@ -37,7 +37,7 @@ from domain.models import (
     Profile,
     SentRequest,
 )
-from storage import Outcome
+from domain.store import Outcome
 from storage.mongo import MongoStore
 
 CONCURRENCY = 32

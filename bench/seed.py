@@ -23,7 +23,7 @@ from domain import clock
 from domain.accounts import hash_key
 from domain.ids import sortable_id
 from domain.models import Delivery, DeliveryStatus
-from storage import Store
+from domain.store import Store
 
 CHUNK = 1000
 

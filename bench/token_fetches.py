@@ -33,7 +33,7 @@ from domain.authentication import AuthenticationDraft, CallbackAuthType
 from domain.deliveries import StatusEvent
 from domain.drafts import ProfileDraft
 from domain.models import DeliveryStatus
-from storage import DeliveryFilter
+from domain.store import DeliveryFilter
 
 CLIENT_ID, CLIENT_SECRET = "bench-client", "bench-secret"
 BATCH_SECONDS = 0.5

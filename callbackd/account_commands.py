@@ -13,7 +13,7 @@ from datetime import datetime
 from domain.accounts import Accounts
 from domain.errors import UserError
 from domain.models import Account
-from storage import Store
+from domain.store import Store
 
 REFUSED = 1
 

@@ -21,7 +21,8 @@ from callbackd.operator_routes import metrics_app
 from domain.accounts import InvalidRegion
 from domain.rekeying import DEFAULT_BATCH
 from domain.secretbox import SecretBox
-from storage import Store, open_store
+from domain.store import Store
+from storage import open_store
 
 
 def _parser() -> argparse.ArgumentParser:

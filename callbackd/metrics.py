@@ -20,7 +20,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from domain import clock
 from domain.models import Attempt, DeliveryStatus
-from storage import Backlog
+from domain.store import Backlog
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 # A `_created` series beside each counter doubles a scrape for a figure no dashboard uses.

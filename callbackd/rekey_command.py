@@ -6,7 +6,7 @@ import sys
 
 from domain.rekeying import Counts, Rekey, RekeyFailed
 from domain.secretbox import SecretBox
-from storage import Store
+from domain.store import Store
 
 
 def _say(line: str) -> None:

@@ -29,7 +29,7 @@ from domain.models import (
     ProfileStatus,
     trigger_of,
 )
-from storage import DuplicateRecord, Outcome, Store
+from domain.store import DuplicateRecord, Outcome, Store
 
 log = logging.getLogger("callbackd.delivery")
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from delivery import tasks
 from domain import clock
-from storage import Expired, Store
+from domain.store import Expired, Store
 
 log = logging.getLogger("callbackd.expiry")
 

@@ -12,7 +12,7 @@ from delivery.retry import MAX_RETRY_AFTER_SECONDS
 from delivery.sender import Result
 from domain.models import AttemptOutcome, Profile, ProfileEventKind
 from domain.statuses import Statuses, event_of
-from storage import Store
+from domain.store import Store
 
 GONE = 410
 TOO_MANY_REQUESTS = 429

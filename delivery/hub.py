@@ -16,7 +16,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from catalog import ChannelKind
 from delivery import tasks
 from domain.models import Attempt
-from storage import Store
+from domain.store import Store
 
 log = logging.getLogger("callbackd.hub")
 QUEUE_LIMIT = 1000

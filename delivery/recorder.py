@@ -16,7 +16,7 @@ from domain import clock
 from domain.ids import attempt_id, sortable_id
 from domain.models import Attempt, AttemptOutcome, AttemptTrigger, Profile, SentRequest
 from domain.secretbox import SecretBox
-from storage import Store
+from domain.store import Store
 
 log = logging.getLogger("callbackd.delivery")
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from domain.models import Profile
-from storage import Slot, Store
+from domain.store import Slot, Store
 from storage.health import slot_id
 
 # How far ahead a process takes slots, and so how long a send may wait for one.

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from domain import clock
 from domain.errors import ErrorCode, UserError
 from domain.models import Account, ApiKey
-from storage import DuplicateRecord, Store
+from domain.store import DuplicateRecord, Store
 
 REGION = re.compile(r"^[A-Z]{2,3}$")
 KEY_PREFIX = "cbk_"

@@ -13,7 +13,7 @@ from domain.errors import ErrorCode, UserError
 from domain.ids import sortable_id
 from domain.models import Account, Delivery, DeliveryStatus, Profile, ProfileStatus
 from domain.pagination import decode_cursor, page_size
-from storage import DeliveryFilter, Store
+from domain.store import DeliveryFilter, Store
 
 
 @dataclass(frozen=True, slots=True)

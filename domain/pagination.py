@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from domain.bounds import PAGE_MAX
 from domain.errors import InvalidInput
-from storage import Keyset
+from domain.store import Keyset
 
 DEFAULT_PAGE = 20
 

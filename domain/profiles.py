@@ -17,7 +17,7 @@ from domain.ids import uuid7
 from domain.models import Account, Encryption, Header, Profile, ProfileStatus, SigningSecret
 from domain.pagination import decode_cursor, page_size
 from domain.secretbox import SecretBox
-from storage import ProfileFilter, Store
+from domain.store import ProfileFilter, Store
 
 
 def not_found(field: tuple[str, ...] = ("id",)) -> UserError:

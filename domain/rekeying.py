@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from domain.models import Header, Profile
 from domain.secretbox import SecretBox, UnknownSealKey
-from storage import Store
+from domain.store import Store
 
 DEFAULT_BATCH = 200
 # Reads of one profile that keeps changing under the run before it gives up on it.

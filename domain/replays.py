@@ -12,7 +12,7 @@ from domain.errors import ErrorCode, UserError
 from domain.models import Account, DeliveryStatus, ProfileEventKind
 from domain.profiles import not_found
 from domain.statuses import event_of
-from storage import Span, Store
+from domain.store import Span, Store
 
 MAX_REPLAY = 10_000
 REPLAYABLE = frozenset({DeliveryStatus.FAILED, DeliveryStatus.SUCCEEDED})

@@ -9,7 +9,7 @@ from datetime import datetime
 from domain import clock
 from domain.ids import sortable_id
 from domain.models import Profile, ProfileEvent, ProfileEventKind, ProfileStatus
-from storage import StatusChange, Store
+from domain.store import StatusChange, Store
 
 DISABLED_BY_ACCOUNT = "Disabled by the account."
 ANY_STATUS = frozenset(ProfileStatus)

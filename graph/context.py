@@ -15,8 +15,8 @@ from domain.models import Account
 from domain.profiles import Profiles
 from domain.replays import Replays
 from domain.statuses import Statuses
+from domain.store import Store
 from graph.loaders import Loaders, loaders_for
-from storage import Store
 
 
 @dataclass

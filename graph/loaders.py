@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from strawberry.dataloader import DataLoader
 
 from domain.models import Attempt, Delivery, Profile
-from storage import Store
+from domain.store import Store
 
 
 @dataclass

@@ -1,38 +1,13 @@
-"""Persistence: the one package that talks to a database."""
+"""Persistence: the one package that talks to a database; its stores implement
+`domain.store.Store`."""
 
 from __future__ import annotations
 
-from storage.base import (
-    Backlog,
-    DeliveryFilter,
-    Expired,
-    Keyset,
-    Outcome,
-    ProfileFilter,
-    Slot,
-    Span,
-    StatusChange,
-    Store,
-)
-from storage.errors import DuplicateRecord, is_unavailable
+from domain.store import Store
+from storage.errors import is_unavailable
 from storage.memory import MemoryStore
 
-__all__ = [
-    "Backlog",
-    "DeliveryFilter",
-    "DuplicateRecord",
-    "Expired",
-    "Keyset",
-    "MemoryStore",
-    "Outcome",
-    "ProfileFilter",
-    "Slot",
-    "Span",
-    "StatusChange",
-    "Store",
-    "is_unavailable",
-    "open_store",
-]
+__all__ = ["MemoryStore", "is_unavailable", "open_store"]
 
 
 def open_store(mongodb_url: str | None, database: str) -> Store:

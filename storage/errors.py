@@ -1,12 +1,8 @@
-"""Failures a store reports in its own terms, so callers need not know the database driver."""
+"""Whether a failure is the database being out of reach, in terms that need no driver."""
 
 from __future__ import annotations
 
 import sys
-
-
-class DuplicateRecord(Exception):
-    """A record with the same id (or, for accounts, the same key hash) is already stored."""
 
 
 def is_unavailable(error: BaseException) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.models import ProfileStatus
-from storage.base import StatusChange
+from domain.store import StatusChange
 from storage.codec import Doc
 
 

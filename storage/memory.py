@@ -24,11 +24,10 @@ from domain.models import (
     ProfileEvent,
     SigningSecret,
 )
-from storage import health, transitions
-from storage.authentication_codec import authentication_to_doc
-from storage.base import (
+from domain.store import (
     Backlog,
     DeliveryFilter,
+    DuplicateRecord,
     Expired,
     Keyset,
     Outcome,
@@ -37,6 +36,8 @@ from storage.base import (
     Span,
     StatusChange,
 )
+from storage import health, transitions
+from storage.authentication_codec import authentication_to_doc
 from storage.codec import (
     ACTIVE_STATUSES,
     SEALED_FIELDS,
@@ -57,7 +58,6 @@ from storage.codec import (
     sealed_fields_to_doc,
     signing_secrets_to_docs,
 )
-from storage.errors import DuplicateRecord
 from storage.feed import FanOut
 
 _INT64_MIN = -(2**63)

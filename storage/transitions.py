@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from catalog import ChannelKind
 from domain.ids import attempt_id
 from domain.models import Attempt, AttemptOutcome, DeliveryStatus, SentRequest, trigger_of
-from storage.base import Outcome
+from domain.store import Outcome
 from storage.codec import Doc
 
 # Who holds the claims that cancelling takes.

@@ -8,7 +8,8 @@ from typing import Any
 import pymongo
 import pytest
 
-from storage import MemoryStore, Store
+from domain.store import Store
+from storage import MemoryStore
 from storage.mongo import MongoStore
 from tests.support.ferretdb import HOW_TO_GET_ONE, FerretDB, FerretDBUnavailable, find_binary
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from domain import clock
 from domain.accounts import Accounts, hash_key
-from storage import Store
+from domain.store import Store
 from tests.support.factories import account, api_key
 
 KEY = "cbk_a-key-used-by-many-requests-000000000000000000"

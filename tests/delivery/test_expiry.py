@@ -11,7 +11,8 @@ import pytest
 from delivery.expiry import Expiry
 from domain import clock
 from domain.models import Delivery, DeliveryStatus
-from storage import Expired, MemoryStore
+from domain.store import Expired
+from storage import MemoryStore
 from tests.support.factories import delivery
 
 ACC = "acc_one"

@@ -38,7 +38,7 @@ from domain.models import (
 from domain.profiles import Profiles
 from domain.secretbox import SecretBox, generate_server_key, key_id, parse_server_keys
 from domain.statuses import Statuses
-from storage import Store
+from domain.store import Store
 from tests.support import factories
 from tests.support.api import Api
 from tests.support.receiver import Receiver

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from delivery.throttle import EPOCH, HORIZON, Throttle
-from storage import Store
+from domain.store import Store
 from tests.support.factories import profile
 
 # A slot boundary for 10 per second: the slots within the horizon (250 ms) start at +0,

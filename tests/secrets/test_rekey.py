@@ -20,7 +20,7 @@ from domain.authentication import (
 from domain.models import Encryption, EncryptionAlgorithm, Header, Profile, SigningSecret
 from domain.rekeying import Counts, Rekey, RekeyFailed
 from domain.secretbox import SecretBox, key_id
-from storage import Store
+from domain.store import Store
 from tests.support.factories import at, profile
 
 A, B, C = os.urandom(32), os.urandom(32), os.urandom(32)

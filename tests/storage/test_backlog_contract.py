@@ -4,7 +4,7 @@ the longest-waiting one has been due; the same on both stores."""
 from __future__ import annotations
 
 from domain.models import DeliveryStatus
-from storage import Backlog, Store
+from domain.store import Backlog, Store
 from tests.support.factories import at, delivery
 
 NONE = dict.fromkeys(DeliveryStatus, 0)

@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 
 from domain.models import AttemptOutcome, DeliveryStatus
-from storage import MemoryStore, Outcome, open_store
+from domain.store import Outcome
+from storage import MemoryStore, open_store
 from storage.codec import delivery_from_doc, delivery_to_doc
 from storage.mongo import FEED, MongoStore
 from tests.storage.test_store_contract import next_attempt, nothing_more

@@ -12,7 +12,7 @@ from domain.authentication import (
     TokenSettings,
 )
 from domain.models import Header
-from storage import Store
+from domain.store import Store
 from tests.support.factories import at, profile
 
 ACC = "acc_one"

@@ -23,7 +23,7 @@ from domain.models import (
     SentRequest,
     SigningSecret,
 )
-from storage import (
+from domain.store import (
     DeliveryFilter,
     DuplicateRecord,
     Expired,

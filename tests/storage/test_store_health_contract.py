@@ -13,7 +13,7 @@ from domain.models import (
     ProfileEventKind,
     ProfileStatus,
 )
-from storage import Outcome, ProfileFilter, Slot, Span, StatusChange, Store
+from domain.store import Outcome, ProfileFilter, Slot, Span, StatusChange, Store
 from tests.support.factories import at, attempt, delivery, profile
 
 ACC = "acc_one"

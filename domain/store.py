@@ -1,4 +1,5 @@
-"""The one interface every store offers; the server and the delivery engine see only this."""
+"""The one interface every store offers, and the types it speaks; the server and the delivery
+engine see only this, and storage/ implements it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ from domain.models import (
     ProfileStatus,
     SigningSecret,
 )
+
+
+class DuplicateRecord(Exception):
+    """A record with the same id (or, for accounts, the same key hash) is already stored."""
 
 
 @dataclass(frozen=True, slots=True)
