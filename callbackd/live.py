@@ -78,7 +78,7 @@ class _Member:
         await self.operation.send_operation_message(message)
 
 
-class _Stream:
+class Stream:
     """One execution of a subscription, each result written to every member in turn.
 
     Written from this one task rather than handed to a task per subscriber: a socket write
@@ -162,7 +162,7 @@ class SharedStreams:
     """The streams running in this process, by account, document, variables and name."""
 
     def __init__(self) -> None:
-        self._streams: dict[Key, _Stream] = {}
+        self._streams: dict[Key, Stream] = {}
 
     def counts(self) -> dict[str, int]:
         """Streams running and the subscribers they serve, for /healthz."""
@@ -171,7 +171,7 @@ class SharedStreams:
             "subscribers": sum(len(s.members) for s in self._streams.values()),
         }
 
-    def forget(self, key: Key, stream: _Stream) -> None:
+    def forget(self, key: Key, stream: Stream) -> None:
         if self._streams.get(key) is stream:
             del self._streams[key]
 
@@ -197,7 +197,7 @@ class SharedStreams:
             # Another subscriber may have started the same stream meanwhile.
             stream = self._streams.get(key)
             if stream is None:
-                stream = _Stream(source, self, key)
+                stream = Stream(source, self, key)
                 self._streams[key] = stream
             else:
                 await source.aclose()

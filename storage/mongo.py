@@ -986,6 +986,12 @@ class MongoStore:
     def follow_profile_events(self) -> AsyncIterator[ProfileEvent]:
         return self._follow(self._event_followers, _Kind("event", profile_event_from_doc))
 
+    @property
+    def feed_readers(self) -> int:
+        """How many tasks read the feed for this process's followers: one per follower, each
+        ending soon after its follower is dropped."""
+        return len(self._tails)
+
     def _follow(self, followers: FanOut[T], kind: _Kind[T]) -> Subscription[T]:
         subscription = followers.subscribe()
         # After close the subscription just waits, rather than a reader that follows again

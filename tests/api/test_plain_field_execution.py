@@ -5,6 +5,7 @@ inside a nested object, synchronously or not."""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -14,6 +15,7 @@ import strawberry
 from graphql import GraphQLObjectType, GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
+from strawberry.resolvers import is_default_resolver
 from strawberry.types.execution import ExecutionResult
 
 from graph.execution import ExecutionContext
@@ -322,16 +324,19 @@ async def test_plain_fields_are_read_without_calling_their_resolvers() -> None:
     plain, ours = _schemas()
     calls: list[str] = []
     for schema, name in ((plain, "graphql-core"), (ours, "shortcut")):
-        item_type = schema._schema.type_map["Item"]
+        item_type = schema.schema_converter.type_map["Item"].implementation
         assert isinstance(item_type, GraphQLObjectType)
         field = item_type.fields["name"]
         original = field.resolve
+        assert original is not None
 
+        # Wrapped with the resolver's attributes, so it is still Strawberry's default one.
+        @functools.wraps(original)
         def counting(source: Any, info: Any, _name: str = name, _original: Any = original) -> Any:
             calls.append(_name)
             return _original(source, info)
 
-        counting._is_default = True  # type: ignore[attr-defined]
+        assert is_default_resolver(counting)
         field.resolve = counting
 
     expected = await plain.execute("{ items { name } }")

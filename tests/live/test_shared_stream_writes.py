@@ -46,7 +46,7 @@ async def test_a_subscriber_that_takes_no_frames_is_cut_off_and_the_others_get_a
     first, stuck, last = Socket(), Socket(stuck=True), Socket()
     released = asyncio.Event()
     streams = live.SharedStreams()
-    stream = live._Stream(results(3, released), streams, KEY)
+    stream = live.Stream(results(3, released), streams, KEY)
     for socket in (first, stuck, last):
         stream.members.add(cast(Any, socket))
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import UTC
+from typing import Any
 
 import pytest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from domain.models import AttemptOutcome, DeliveryStatus
 from domain.store import Outcome
@@ -16,6 +21,18 @@ from tests.storage.test_store_contract import next_attempt, nothing_more
 from tests.support.factories import at, attempt, delivery, profile
 
 pytestmark = pytest.mark.mongo
+
+Doc = dict[str, Any]
+
+
+@pytest.fixture
+async def raw(mongodb_url: str, mongo_database: str) -> AsyncIterator[AsyncDatabase[Doc]]:
+    """The store's database through a client of its own, for what the store does not show."""
+    client: AsyncMongoClient[Doc] = AsyncMongoClient(mongodb_url, tz_aware=True, tzinfo=UTC)
+    try:
+        yield client[mongo_database]
+    finally:
+        await client.close()
 
 
 async def test_profiles_survive_reopening_the_store(mongodb_url: str, mongo_database: str) -> None:
@@ -34,11 +51,11 @@ async def test_profiles_survive_reopening_the_store(mongodb_url: str, mongo_data
 
 
 async def test_a_key_whose_first_writer_stopped_halfway_answers_that_delivery(
-    mongo_store: MongoStore,
+    mongo_store: MongoStore, raw: AsyncDatabase[Doc]
 ) -> None:
     # The first writer took the key and stopped before writing its delivery.
     first = delivery("acc_one", "prf_1", idempotency_key="order-7")
-    await mongo_store._db["idempotency_keys"].insert_one(
+    await raw["idempotency_keys"].insert_one(
         {"_id": '["acc_one", "order-7"]', "delivery": delivery_to_doc(first)}
     )
     again = delivery("acc_one", "prf_1", idempotency_key="order-7")
@@ -71,7 +88,7 @@ async def test_attempts_of_another_process_reach_followers_once(
 
 
 async def test_a_follower_keeps_following_when_its_cursor_dies(
-    mongo_store: MongoStore, mongodb_url: str, mongo_database: str
+    mongo_store: MongoStore, mongodb_url: str, mongo_database: str, raw: AsyncDatabase[Doc]
 ) -> None:
     elsewhere = MongoStore(mongodb_url, mongo_database)
     await elsewhere.start()
@@ -82,7 +99,7 @@ async def test_a_follower_keeps_following_when_its_cursor_dies(
         assert await next_attempt(feed) == before
 
         # Dropping the feed kills every cursor on it; starting re-creates it.
-        await elsewhere._db.drop_collection(FEED)
+        await raw.drop_collection(FEED)
         await elsewhere.start()
         after = attempt("acc_one", "dlv_2")
         await elsewhere.insert_attempt(after)
@@ -95,16 +112,18 @@ async def test_a_follower_keeps_following_when_its_cursor_dies(
 async def test_a_dropped_follower_stops_reading_the_feed(mongo_store: MongoStore) -> None:
     feed = mongo_store.follow_attempts()
     await asyncio.sleep(0.2)
-    assert len(mongo_store._tails) == 1
+    assert mongo_store.feed_readers == 1
 
     del feed
 
     async with asyncio.timeout(10):
-        while mongo_store._tails:
+        while mongo_store.feed_readers:
             await asyncio.sleep(0.1)
 
 
-async def test_only_unfinished_deliveries_are_in_the_queue(mongo_store: MongoStore) -> None:
+async def test_only_unfinished_deliveries_are_in_the_queue(
+    mongo_store: MongoStore, raw: AsyncDatabase[Doc]
+) -> None:
     finished = delivery("acc_one", "prf_1", next_attempt_at=at(0))
     waiting = delivery("acc_one", "prf_1", next_attempt_at=at(50))
     await mongo_store.insert_deliveries([finished, waiting])
@@ -114,9 +133,9 @@ async def test_only_unfinished_deliveries_are_in_the_queue(mongo_store: MongoSto
         finished.id, "worker-1", Outcome(DeliveryStatus.SUCCEEDED, 1, None), at(20)
     )
 
-    queued = await mongo_store._db["delivery_queue"].find({}, {"_id": 1}).to_list(None)
+    queued = await raw["delivery_queue"].find({}, {"_id": 1}).to_list(None)
     assert [q["_id"] for q in queued] == [waiting.id]
-    stored = await mongo_store._db["deliveries"].find_one({"_id": finished.id})
+    stored = await raw["deliveries"].find_one({"_id": finished.id})
     assert stored is not None
     assert delivery_from_doc(stored) == replace(
         finished,
@@ -128,12 +147,12 @@ async def test_only_unfinished_deliveries_are_in_the_queue(mongo_store: MongoSto
 
 
 async def test_a_claim_whose_claimer_stopped_before_moving_the_queue_on_is_passed(
-    mongo_store: MongoStore,
+    mongo_store: MongoStore, raw: AsyncDatabase[Doc]
 ) -> None:
     given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
     await mongo_store.insert_deliveries([given])
     # Another process took attempt 1 and stopped before writing its lease into the queue.
-    await mongo_store._db["delivery_claims"].insert_one(
+    await raw["delivery_claims"].insert_one(
         {
             "_id": f"{given.id}/1",
             "delivery_id": given.id,
