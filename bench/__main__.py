@@ -1,9 +1,12 @@
-"""`python -m bench [--smoke] [--out FILE] [--only NAME ...] [--profile DIR]`."""
+"""`python -m bench [--smoke] [--out FILE] [--only NAME ...] [--stores STORE ...]
+[--ferretdb-backend sqlite|postgresql] [--profile DIR] [--keep]`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import os
 import shutil
 import signal
 import sys
@@ -13,13 +16,13 @@ import uuid
 from pathlib import Path
 from types import FrameType
 
-from bench import report
+from bench import ferretdb, report
 from bench.context import Context
 from bench.plan import FULL, SMOKE
 from bench.processes import Children
 from bench.results import Row
 from bench.scenarios import ALL
-from bench.stores import Stores
+from bench.stores import EMBEDDED, MONGODB, Stores
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,6 +30,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--smoke", action="store_true", help="tiny counts: checks the suite runs")
     parser.add_argument("--out", default="bench-results.json", help="JSON file for the figures")
     parser.add_argument("--only", nargs="+", choices=sorted(ALL), help="run only these")
+    parser.add_argument(
+        "--stores", nargs="+", choices=(EMBEDDED, MONGODB), help="run only on these stores"
+    )
+    parser.add_argument(
+        "--ferretdb-backend",
+        choices=ferretdb.BACKENDS,
+        help="the backend of the FerretDB started for the MongoDB store (default sqlite); "
+        "postgresql runs a PostgreSQL cluster of its own in the run's folder",
+    )
     parser.add_argument(
         "--profile", metavar="DIR", help="sample the server with py-spy during throughput"
     )
@@ -50,9 +62,14 @@ async def _run(ctx: Context, names: list[str]) -> list[Row]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.ferretdb_backend and os.environ.get("MONGODB_URL"):
+        parser.error("--ferretdb-backend starts a FerretDB, which MONGODB_URL replaces: unset it")
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     plan = SMOKE if args.smoke else FULL
+    if args.stores:
+        plan = dataclasses.replace(plan, stores=tuple(args.stores))
     names = args.only or list(ALL)
     workdir = Path(tempfile.mkdtemp(prefix="callbackd-bench-"))
     profile_dir = None
@@ -62,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     ok = False
     with Children(workdir) as children:
-        stores = Stores(children, uuid.uuid4().hex[:8])
+        stores = Stores(children, uuid.uuid4().hex[:8], args.ferretdb_backend or ferretdb.SQLITE)
         ctx = Context(plan, children, stores, workdir, profile_dir)
         try:
             rows = asyncio.run(_run(ctx, names))
@@ -78,11 +95,18 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"bench: logs of this run are in {workdir}", file=sys.stderr)
     seconds = time.monotonic() - started
     print(report.table(rows))
-    print(f"\n{plan.name} run: {seconds:.0f} s; figures in {args.out}")
+    server = stores.mongodb_server()
+    print(f"\n{plan.name} run: {seconds:.0f} s; MongoDB store on {server}; figures in {args.out}")
     report.write_json(
         Path(args.out),
         rows,
-        {"mode": plan.name, "seconds": seconds, "scenarios": names, "plan": vars(plan)},
+        {
+            "mode": plan.name,
+            "seconds": seconds,
+            "scenarios": names,
+            "mongodb_server": server,
+            "plan": vars(plan),
+        },
     )
     return 0
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.plan import Plan
-from bench.processes import Child, Children
+from bench.processes import Children
 from bench.stores import MONGODB, Stores
 
 
@@ -26,9 +26,10 @@ class Context:
         elapsed = time.monotonic() - self.started
         print(f"[{elapsed:6.1f}s] {message}", file=sys.stderr, flush=True)
 
-    def database(self, store: str) -> Child | None:
-        """The FerretDB process serving `store`, whose CPU time a scenario also counts."""
-        return self.stores.ferret if store == MONGODB else None
+    def database_cpu_seconds(self, store: str) -> float | None:
+        """CPU time so far of the database processes this run started for `store` (FerretDB
+        and what is behind it), which a scenario also counts; None if there are none."""
+        return self.stores.database_cpu_seconds() if store == MONGODB else None
 
     def on_ferret(self, store: str) -> bool:
         """Whether `store` runs on the FerretDB this run starts (not a real MongoDB); known

@@ -1,16 +1,24 @@
-"""A throwaway FerretDB (MongoDB wire protocol, SQLite backend) for the MongoDB-store runs."""
+"""A throwaway FerretDB (MongoDB wire protocol) for the MongoDB-store runs, on its SQLite
+backend (a folder in the run's folder) or its PostgreSQL one (a cluster in the run's folder,
+bench.postgres)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pymongo
 from pymongo.errors import PyMongoError
 
+from bench import postgres
 from bench.processes import Child, ChildFailed, Children, free_port, wait_until
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+BACKENDS = (SQLITE, POSTGRESQL)
 
 HOW_TO_GET_ONE = (
     "run scripts/build-ferretdb (builds FerretDB 1.24.2 into $(go env GOPATH)/bin), "
@@ -47,22 +55,40 @@ def _answers(url: str) -> bool:
             return False
 
 
-async def start(children: Children) -> tuple[Child, str]:
-    """Starts FerretDB on a free loopback port with its data in the run's folder."""
+@dataclass(frozen=True)
+class FerretDB:
+    url: str
+    backend: str
+    # FerretDB itself, then the database server behind it if it has one of its own.
+    processes: tuple[Child, ...]
+
+
+async def start(children: Children, backend: str = SQLITE) -> FerretDB:
+    """Starts FerretDB on a free loopback port, on `backend` with its data in the run's
+    folder; on PostgreSQL, after a cluster of its own."""
     binary = find_binary()
     if binary is None:
         raise ChildFailed(f"FerretDB not found: {HOW_TO_GET_ONE}")
     data = children.workdir / "ferretdb"
     data.mkdir(exist_ok=True)
+    behind: tuple[Child, ...] = ()
+    if backend == POSTGRESQL:
+        server, postgresql_url = await postgres.start(children)
+        behind = (server,)
+        handler = ["--handler=postgresql", f"--postgresql-url={postgresql_url}"]
+    else:
+        handler = [
+            "--handler=sqlite",
+            # A throwaway database: commits need not wait for the disk (synchronous=normal
+            # with the WAL FerretDB sets), as MongoDB's journal groups its commits too.
+            f"--sqlite-url=file:{data}/?_pragma=synchronous(normal)",
+        ]
     port = free_port()
     child = children.spawn(
         "ferretdb",
         [
             str(binary),
-            "--handler=sqlite",
-            # A throwaway database: commits need not wait for the disk (synchronous=normal
-            # with the WAL FerretDB sets), as MongoDB's journal groups its commits too.
-            f"--sqlite-url=file:{data}/?_pragma=synchronous(normal)",
+            *handler,
             f"--listen-addr=127.0.0.1:{port}",
             "--telemetry=disable",
             # Otherwise every instance tries to bind 127.0.0.1:8088.
@@ -73,4 +99,4 @@ async def start(children: Children) -> tuple[Child, str]:
     )
     url = f"mongodb://127.0.0.1:{port}/"
     await wait_until(child, lambda: _answers(url), "FerretDB answering a ping")
-    return child, url
+    return FerretDB(url, backend, (child, *behind))

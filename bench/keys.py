@@ -57,8 +57,7 @@ async def _database_url(children: Children) -> str:
     configured = os.environ.get("MONGODB_URL")
     if configured:
         return configured
-    _, url = await ferretdb.start(children)
-    return url
+    return (await ferretdb.start(children)).url
 
 
 def _profile(box: SecretBox, number: int) -> Profile:

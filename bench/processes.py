@@ -47,6 +47,8 @@ class Child:
     name: str
     process: subprocess.Popen[bytes]
     log: Path
+    # The signal that asks this child to stop; `stop` kills it if it has not within its time.
+    stop_signal: int = signal.SIGTERM
 
     @property
     def pid(self) -> int:
@@ -78,6 +80,7 @@ class Children:
         argv: Sequence[str],
         env: dict[str, str] | None = None,
         stdin: int | None = subprocess.DEVNULL,
+        stop_signal: int = signal.SIGTERM,
     ) -> Child:
         self._count += 1
         log = self.workdir / f"{self._count:03d}-{name}.log"
@@ -91,13 +94,13 @@ class Children:
                 stderr=subprocess.STDOUT,
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
-        child = Child(name, process, log)
+        child = Child(name, process, log, stop_signal)
         self.running.append(child)
         return child
 
     def stop(self, child: Child, timeout: float = 10) -> None:
         if child.alive():
-            child.process.terminate()
+            child.process.send_signal(child.stop_signal)
             try:
                 child.process.wait(timeout)
             except subprocess.TimeoutExpired:

@@ -1,7 +1,9 @@
 """The benchmark suite's smoke mode runs end to end, so the suite cannot rot unnoticed.
 
 It asserts that every scenario ran on every store and that nothing went missing on the way,
-never how fast anything was: figures are the suite's business, not the tests'.
+never how fast anything was: figures are the suite's business, not the tests'. The MongoDB
+store runs on the FerretDB the tests use (SQLite backend), and, where PostgreSQL is
+installed, on a FerretDB the bench starts on a PostgreSQL cluster of its own.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from bench import postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {
     "1 delivery throughput": {"embedded", "mongodb"},
@@ -26,14 +30,22 @@ SCENARIOS = {
     "6 edge": {"embedded"},
 }
 
+# The scenarios whose MongoDB-store figures are compared across FerretDB's backends.
+ON_POSTGRESQL = ("throughput", "latency", "growth")
+
 pytestmark = pytest.mark.mongo
 
 
-def _run_smoke(out: Path, mongodb_url: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLBACKD_")}
-    env["MONGODB_URL"] = mongodb_url
+def _run_smoke(
+    out: Path, mongodb_url: str | None, *options: str
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("CALLBACKD_") and k != "MONGODB_URL"
+    }
+    if mongodb_url is not None:
+        env["MONGODB_URL"] = mongodb_url
     return subprocess.run(
-        [sys.executable, "-m", "bench", "--smoke", "--out", str(out)],
+        [sys.executable, "-m", "bench", "--smoke", "--out", str(out), *options],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -43,14 +55,35 @@ def _run_smoke(out: Path, mongodb_url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def smoke(tmp_path_factory: pytest.TempPathFactory, mongodb_url: str) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("bench") / "smoke.json"
-    done = _run_smoke(out, mongodb_url)
+def _figures(out: Path, done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     assert done.returncode == 0, done.stderr[-4000:]
     document: dict[str, Any] = json.loads(out.read_text())
     document["table"] = done.stdout
     return document
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory: pytest.TempPathFactory, mongodb_url: str) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("bench") / "smoke.json"
+    return _figures(out, _run_smoke(out, mongodb_url))
+
+
+@pytest.fixture(scope="module")
+def postgresql_smoke(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if postgres.find_bindir() is None:
+        pytest.skip(f"PostgreSQL is not installed here: {postgres.HOW_TO_GET_ONE}")
+    out = tmp_path_factory.mktemp("bench") / "postgresql.json"
+    done = _run_smoke(
+        out,
+        None,
+        "--only",
+        *ON_POSTGRESQL,
+        "--stores",
+        "mongodb",
+        "--ferretdb-backend",
+        "postgresql",
+    )
+    return _figures(out, done)
 
 
 def test_every_scenario_ran_on_every_store(smoke: dict[str, Any]) -> None:
@@ -82,3 +115,38 @@ def test_no_callback_or_message_went_missing(smoke: dict[str, Any]) -> None:
 def test_the_table_names_every_scenario(smoke: dict[str, Any]) -> None:
     for scenario in SCENARIOS:
         assert scenario in smoke["table"]
+
+
+def test_on_postgresql_each_scenario_ran_on_the_mongodb_store_there(
+    postgresql_smoke: dict[str, Any],
+) -> None:
+    ran = {(row["scenario"], row["store"]) for row in postgresql_smoke["rows"]}
+
+    assert ran == {
+        ("1 delivery throughput", "mongodb"),
+        ("2 publish-to-receipt", "mongodb"),
+        ("5 growth", "mongodb"),
+    }
+    assert postgresql_smoke["mongodb_server"] == "FerretDB on postgresql"
+
+
+def test_on_postgresql_nothing_went_missing_and_every_figure_is_there(
+    postgresql_smoke: dict[str, Any],
+) -> None:
+    for row in postgresql_smoke["rows"]:
+        project = row["project"]["median"]
+        assert project is not None and math.isfinite(project) and project > 0, row
+        for run in row["details"].get("project_runs", []):
+            assert run.get("missing", 0) == 0, row
+            assert run.get("complete", True), row
+
+
+def test_on_postgresql_growth_gives_the_database_cpu_at_each_size(
+    postgresql_smoke: dict[str, Any],
+) -> None:
+    growth = [row for row in postgresql_smoke["rows"] if row["scenario"] == "5 growth"]
+
+    assert [row["measure"] for row in growth if row["measure"].startswith("database CPU")] == [
+        "database CPU ms/callback at 100 stored",
+        "database CPU ms/callback at 1,000 stored",
+    ]

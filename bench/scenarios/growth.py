@@ -43,8 +43,7 @@ async def _deliver(
     """Publishes `count` reports and waits until all are received and recorded."""
     await receiver.reset()
     tag = f"g{time.monotonic_ns()}"
-    db = ctx.database(store)
-    cpu0, db0 = cpu_seconds(pid), cpu_seconds(db.pid) if db else 0.0
+    cpu0, db0 = cpu_seconds(pid), ctx.database_cpu_seconds(store)
     started = time.monotonic()
     deadline = started + ctx.plan.grow_cap_seconds
     for first in range(0, count, 1000):
@@ -59,8 +58,8 @@ async def _deliver(
         "seconds": time.monotonic() - started,
         "cpu_ms_per_callback": (cpu_seconds(pid) - cpu0) * 1000 / done,
     }
-    if db is not None:
-        got["db_cpu_ms_per_callback"] = (cpu_seconds(db.pid) - db0) * 1000 / done
+    if db0 is not None and (db1 := ctx.database_cpu_seconds(store)) is not None:
+        got["db_cpu_ms_per_callback"] = (db1 - db0) * 1000 / done
     return got
 
 

@@ -52,8 +52,7 @@ async def _project(ctx: Context, store: str, receiver: Receiver, round_no: int, 
         await receiver.reset()
         if ctx.profile_dir is not None and round_no == 0:
             spy = profiling.start(ctx, srv.pid, f"throughput-{store}")
-        db = ctx.database(store)
-        cpu0, db0 = cpu_seconds(srv.pid), cpu_seconds(db.pid) if db else 0.0
+        cpu0, db0 = cpu_seconds(srv.pid), ctx.database_cpu_seconds(store)
         started = time.time()
         deadline = time.monotonic() + cap
         for first in range(0, plan.tp_reports, plan.tp_batch):
@@ -72,8 +71,8 @@ async def _project(ctx: Context, store: str, receiver: Receiver, round_no: int, 
             "duplicates": stats.count - stats.unique,
             "server_cpu_ms_per_callback": cpu * 1000 / max(done, 1),
         }
-        if db is not None:
-            details["db_cpu_ms_per_callback"] = (cpu_seconds(db.pid) - db0) * 1000 / max(done, 1)
+        if db0 is not None and (db1 := ctx.database_cpu_seconds(store)) is not None:
+            details["db_cpu_ms_per_callback"] = (db1 - db0) * 1000 / max(done, 1)
         return Run(done / (ended - started), complete, details)
     finally:
         if spy is not None:
