@@ -15,7 +15,6 @@ from delivery.engine import Engine, EngineSettings
 from delivery.expiry import Expiry
 from delivery.guard import Guard
 from delivery.health import DisableRule, Health
-from delivery.hub import Hub
 from delivery.recorder import Recorder
 from delivery.retry import RetryPolicy
 from delivery.sender import Sender, new_client
@@ -29,6 +28,7 @@ from domain.replays import Replays
 from domain.secretbox import SecretBox
 from domain.statuses import Statuses
 from graph.context import Services
+from live.hub import Hub
 from storage import open_store
 
 

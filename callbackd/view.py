@@ -19,19 +19,23 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from callbackd import request_json
 from callbackd.body_limit import BodyTooLarge
 from callbackd.key_watch import KeyWatch
-from callbackd.live import SharedStreams, encode_message, sharing_handler
 from callbackd.metrics import Metrics
 from callbackd.web import page
 from domain.models import Account
 from graph.context import Context, Services
 from graph.errors import INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, ErrorCode
 from graph.schema import schema
+from live.streams import SharedStreams, encode_message
 from storage import is_unavailable
 
 log = logging.getLogger("callbackd.graphql")
@@ -179,6 +183,23 @@ class GraphQLView(GraphQL[Context, None]):
             if is_unavailable(e):
                 raise Refused(503, ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE) from e
             raise
+
+
+def sharing_handler(
+    streams: SharedStreams,
+) -> type[BaseGraphQLTransportWSHandler[Context, None]]:
+    """graphql-transport-ws with subscriptions shared through `streams`: a handler class of
+    the view's own, as the view takes a class rather than an instance. Its one override is
+    the method that runs an operation; the protocol is Strawberry's."""
+
+    class SharingHandler(BaseGraphQLTransportWSHandler[Context, None]):
+        async def run_operation(self, operation: Operation[Context, None]) -> None:
+            if not await streams.follow(self, operation):
+                await super().run_operation(operation)
+                return
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+
+    return SharingHandler
 
 
 def _never_executed(result: ExecutionResult) -> bool:

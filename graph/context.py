@@ -7,7 +7,6 @@ from typing import Any
 
 from strawberry.types import Info as _Info
 
-from delivery.hub import Hub
 from delivery.tester import Tester
 from domain.accounts import Accounts
 from domain.deliveries import Deliveries
@@ -17,6 +16,7 @@ from domain.replays import Replays
 from domain.statuses import Statuses
 from domain.store import Store
 from graph.loaders import Loaders, loaders_for
+from live.hub import Hub
 
 
 @dataclass

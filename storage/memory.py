@@ -36,6 +36,7 @@ from domain.store import (
     Span,
     StatusChange,
 )
+from live.fanout import FanOut
 from storage import health, transitions
 from storage.authentication_codec import authentication_to_doc
 from storage.codec import (
@@ -58,7 +59,6 @@ from storage.codec import (
     sealed_fields_to_doc,
     signing_secrets_to_docs,
 )
-from storage.feed import FanOut
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1

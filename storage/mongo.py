@@ -83,6 +83,7 @@ from domain.store import (
     Span,
     StatusChange,
 )
+from live.fanout import FanOut, Subscription
 from storage import health, transitions
 from storage.authentication_codec import authentication_to_doc
 from storage.codec import (
@@ -106,7 +107,6 @@ from storage.codec import (
     sealed_fields_to_doc,
     signing_secrets_to_docs,
 )
-from storage.feed import FanOut, Subscription
 
 log = logging.getLogger("callbackd.storage")
 

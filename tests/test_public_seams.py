@@ -9,7 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
-PRODUCT = ("callbackd", "catalog", "delivery", "domain", "graph", "resolvers", "storage")
+PRODUCT = (
+    "callbackd",
+    "catalog",
+    "delivery",
+    "domain",
+    "graph",
+    "live",
+    "resolvers",
+    "storage",
+)
 LIBRARIES = ("graphql", "strawberry", "httpx", "httpcore")
 EXECUTOR_INTERNALS = (
     "graphql.execution.collect_fields",

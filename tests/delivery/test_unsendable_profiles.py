@@ -18,7 +18,6 @@ from delivery import tester
 from delivery.engine import Engine, EngineSettings
 from delivery.guard import Guard
 from delivery.health import DisableRule, Health
-from delivery.hub import Hub
 from delivery.recorder import Recorder
 from delivery.retry import RetryPolicy
 from delivery.sender import Sender, new_client
@@ -39,6 +38,7 @@ from domain.profiles import Profiles
 from domain.secretbox import SecretBox, generate_server_key, key_id, parse_server_keys
 from domain.statuses import Statuses
 from domain.store import Store
+from live.hub import Hub
 from tests.support import factories
 from tests.support.api import Api
 from tests.support.receiver import Receiver

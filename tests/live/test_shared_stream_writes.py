@@ -13,7 +13,7 @@ from typing import Any, cast
 import pytest
 from strawberry.types.execution import ExecutionResult
 
-from callbackd import live
+from live import streams as live
 
 KEY = ("acc", "subscription { deliveryAttempts { id } }", "{}", None)
 

@@ -1,4 +1,5 @@
-"""Hands what a store announces (attempts, profile events) to every reader in this process."""
+"""The feed contract: how a store hands what it announces (attempts, profile events) to every
+reader in this process. Stores publish into a `FanOut`; each reader holds a `Subscription`."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from catalog import ChannelKind
-from delivery.hub import QUEUE_LIMIT, Hub, SubscriberTooSlow
 from domain.models import Attempt
+from live.hub import QUEUE_LIMIT, Hub, SubscriberTooSlow
 from storage import MemoryStore
 from tests.support.factories import attempt
 

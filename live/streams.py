@@ -20,7 +20,7 @@ import json
 import logging
 from collections.abc import AsyncGenerator
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from graphql import DocumentNode, GraphQLError, OperationType, get_operation_ast, parse
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -29,14 +29,24 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
-from delivery.hub import TOO_SLOW
-from graph.context import Context
+from domain.models import Account
+from live.hub import TOO_SLOW
 
 log = logging.getLogger("callbackd.live")
 # How long one subscriber's socket may take to accept a frame before it is cut off.
 SEND_TIMEOUT = 1.0
 
 Key = tuple[str, str, str, str | None]
+
+
+class Caller(Protocol):
+    """What a stream needs of a connection's context: whose it is."""
+
+    @property
+    def account(self) -> Account | None: ...
+
+
+C = TypeVar("C", bound=Caller)
 
 
 class EncodedPayload(str):
@@ -65,7 +75,7 @@ def _document(query: str) -> DocumentNode | None:
 class _Member:
     """One subscriber of a stream: its operation, and how its subscription ended."""
 
-    def __init__(self, operation: Operation[Context, None]) -> None:
+    def __init__(self, operation: Operation[Any, None]) -> None:
         self.operation = operation
         self.ended = asyncio.Event()
         self.fallback = False
@@ -177,8 +187,8 @@ class SharedStreams:
 
     async def follow(
         self,
-        handler: BaseGraphQLTransportWSHandler[Context, None],
-        operation: Operation[Context, None],
+        handler: BaseGraphQLTransportWSHandler[C, None],
+        operation: Operation[C, None],
     ) -> bool:
         """Sends the shared stream's results to `operation` until it ends; answers False
         when the operation cannot be shared and must run on its own."""
@@ -220,7 +230,7 @@ class SharedStreams:
         return True
 
 
-def _key(context: Context, operation: Operation[Context, None]) -> Key | None:
+def _key(context: Caller, operation: Operation[Any, None]) -> Key | None:
     if context.account is None:
         return None
     document = _document(operation.query)
@@ -231,19 +241,3 @@ def _key(context: Context, operation: Operation[Context, None]) -> Key | None:
         return None
     variables = json.dumps(operation.variables or {}, sort_keys=True)
     return (context.account.id, operation.query, variables, operation.operation_name)
-
-
-def sharing_handler(
-    streams: SharedStreams,
-) -> type[BaseGraphQLTransportWSHandler[Context, None]]:
-    """graphql-transport-ws with subscriptions shared through `streams`: a handler class of
-    the view's own, as the view takes a class rather than an instance."""
-
-    class SharingHandler(BaseGraphQLTransportWSHandler[Context, None]):
-        async def run_operation(self, operation: Operation[Context, None]) -> None:
-            if not await streams.follow(self, operation):
-                await super().run_operation(operation)
-                return
-            await operation.send_operation_message({"id": operation.id, "type": "complete"})
-
-    return SharingHandler

@@ -10,11 +10,11 @@ cannot grow memory without end: it is cut off instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 
 from catalog import ChannelKind
-from delivery import tasks
 from domain.models import Attempt
 from domain.store import Store
 
@@ -58,7 +58,10 @@ class Hub:
 
     async def stop(self) -> None:
         reader, self._reader = self._reader, None
-        await tasks.cancel(reader)
+        if reader is not None:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
 
     def _read(self) -> None:
         if self._reader is None:
