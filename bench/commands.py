@@ -5,8 +5,8 @@ For each size, a fresh database gets that many finished deliveries (`bench.seed`
 `--callbacks` reports go the engine's way on the happy path: published in one batch,
 claimed in batches of the engine's concurrency, the profile read, the attempt recorded
 (stored and put on the feed), the delivery released as succeeded. No HTTP is sent: the
-figure is the store's, and carries over to a real MongoDB deployment. Starts FerretDB unless
-MONGODB_URL is set.
+figure is the store's, and carries over to a real MongoDB deployment. Starts FerretDB (on
+`--ferretdb-backend`, SQLite by default) unless MONGODB_URL is set.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pymongo import monitoring
 
-from bench import seed
+from bench import ferretdb, seed
 from bench.processes import Children
 from bench.stores import MONGODB, Stores
 from catalog import BodyFormat, ChannelKind, HttpMethod
@@ -160,9 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.commands", description=__doc__)
     parser.add_argument("--stored", type=int, nargs="+", default=[1_000, 10_000])
     parser.add_argument("--callbacks", type=int, default=320)
+    parser.add_argument("--ferretdb-backend", choices=ferretdb.BACKENDS, default=ferretdb.SQLITE)
     args = parser.parse_args(argv)
     with Children(Path(tempfile.mkdtemp(prefix="callbackd-commands-"))) as children:
-        stores = Stores(children, uuid.uuid4().hex[:8])
+        stores = Stores(children, uuid.uuid4().hex[:8], args.ferretdb_backend)
         try:
             for line in asyncio.run(_run(stores, args.stored, args.callbacks)):
                 print(line)
