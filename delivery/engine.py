@@ -18,11 +18,9 @@ from delivery import tasks
 from delivery.health import Health
 from delivery.recorder import Recorder
 from delivery.retry import RetryPolicy
-from delivery.sender import Result
 from delivery.throttle import Throttle
 from domain import clock
 from domain.models import (
-    AttemptOutcome,
     Delivery,
     DeliveryStatus,
     Profile,
@@ -158,7 +156,9 @@ class Engine:
         # Judged before the delivery is released, so its next attempt already sees the
         # profile auto-disabled or paused.
         await self._health.judge(profile, result, clock.now())
-        await self._release(delivery, self._next(delivery, number, result), clock.now())
+        now = clock.now()
+        outcome = self._policy.decide(number, result, delivery.manual_retry, now)
+        await self._release(delivery, outcome, now)
 
     async def _release(self, delivery: Delivery, outcome: Outcome, now: datetime) -> None:
         if await self._store.release(delivery.id, self.owner, outcome, now):
@@ -184,16 +184,3 @@ class Engine:
         now = clock.now()
         await self._store.defer(delivery.id, self.owner, self._throttle.later(profile, now), now)
         return False
-
-    def _next(self, delivery: Delivery, number: int, result: Result) -> Outcome:
-        if result.outcome is AttemptOutcome.SUCCEEDED:
-            return Outcome(DeliveryStatus.SUCCEEDED, number, None)
-        final = (
-            delivery.manual_retry
-            or number >= self._policy.max_attempts
-            or not self._policy.retryable(result.outcome, result.status_code)
-        )
-        if final:
-            return Outcome(DeliveryStatus.FAILED, number, None)
-        delay = self._policy.delay(number, result.outcome, result.status_code, result.retry_after)
-        return Outcome(DeliveryStatus.PENDING, number, clock.now() + timedelta(seconds=delay))

@@ -1,11 +1,14 @@
-"""When to try a failed callback again, as the best webhook senders do it."""
+"""Whether and when to try a callback again, as the best webhook senders do it."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from domain.models import AttemptOutcome
+from delivery.sender import Result
+from domain.models import AttemptOutcome, DeliveryStatus
+from domain.store import Outcome
 
 MAX_DELAY_SECONDS = 6 * 3600
 MAX_RETRY_AFTER_SECONDS = 3600
@@ -17,6 +20,21 @@ class RetryPolicy:
     max_attempts: int
     base_seconds: float
     min_throttle_seconds: float
+
+    def decide(self, number: int, result: Result, manual_retry: bool, now: datetime) -> Outcome:
+        """What attempt `number` (1-based) that ended at `now` with `result` leaves its
+        delivery: finished, SUCCEEDED or FAILED, or PENDING and due again at a later time. A
+        manual retry is one attempt, never retried itself."""
+        if result.outcome is AttemptOutcome.SUCCEEDED:
+            return Outcome(DeliveryStatus.SUCCEEDED, number, None)
+        if (
+            manual_retry
+            or number >= self.max_attempts
+            or not self.retryable(result.outcome, result.status_code)
+        ):
+            return Outcome(DeliveryStatus.FAILED, number, None)
+        delay = self.delay(number, result.outcome, result.status_code, result.retry_after)
+        return Outcome(DeliveryStatus.PENDING, number, now + timedelta(seconds=delay))
 
     def retryable(self, outcome: AttemptOutcome, status_code: int | None) -> bool:
         if outcome in (

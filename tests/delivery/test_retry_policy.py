@@ -1,18 +1,38 @@
-"""RetryPolicy: which failed attempts are tried again, and after how long.
+"""RetryPolicy: which failed attempts are tried again, and after how long, and so what an
+attempt leaves its delivery: finished, or due again at a given time.
 
 Delays double per attempt from the base with ±20 % jitter; a timeout or a 429 waits at
 least the throttle floor; a Retry-After is honoured up to one hour; no delay exceeds six
-hours."""
+hours. The attempt limit and a manual retry end a delivery whatever the failure."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from delivery.retry import RetryPolicy
-from domain.models import AttemptOutcome
+from delivery.sender import Result
+from domain.models import AttemptOutcome, DeliveryStatus
+from domain.store import Outcome
 
 POLICY = RetryPolicy(max_attempts=8, base_seconds=10.0, min_throttle_seconds=60.0)
 SAMPLES = 200
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def ended(
+    outcome: AttemptOutcome, status_code: int | None = None, retry_after: float | None = None
+) -> Result:
+    return Result(outcome, status_code, None, 12.5, None, retry_after)
+
+
+def after(seconds: float) -> datetime:
+    return NOW + timedelta(seconds=seconds)
+
+
+SUCCEEDED = ended(AttemptOutcome.SUCCEEDED, 200)
+UNAVAILABLE = ended(AttemptOutcome.HTTP_ERROR, 503)
 
 
 def delays(
@@ -126,3 +146,60 @@ def test_no_delay_exceeds_six_hours() -> None:
     got = delays(POLICY, 20)
 
     assert set(got) == {6 * 3600.0}
+
+
+def test_a_success_finishes_the_delivery() -> None:
+    assert POLICY.decide(3, SUCCEEDED, False, NOW) == Outcome(DeliveryStatus.SUCCEEDED, 3, None)
+
+
+def test_a_transient_failure_with_attempts_left_is_due_again_after_the_backoff() -> None:
+    # Given attempt 2 of 8 answered 503, whose backoff is 20 s ± 20 %
+    decided = [POLICY.decide(2, UNAVAILABLE, False, NOW) for _ in range(SAMPLES)]
+
+    # Then the delivery stays pending, its two attempts counted, due within the jitter range
+    assert {(d.status, d.attempt_count) for d in decided} == {(DeliveryStatus.PENDING, 2)}
+    due = [d.next_attempt_at for d in decided]
+    assert all(d is not None and after(16) <= d <= after(24) for d in due)
+    assert len(set(due)) > 1
+
+
+def test_a_429_is_due_again_no_sooner_than_the_throttle_floor() -> None:
+    decided = POLICY.decide(1, ended(AttemptOutcome.HTTP_ERROR, 429), False, NOW)
+
+    assert decided == Outcome(DeliveryStatus.PENDING, 1, after(60))
+
+
+def test_a_timeout_is_due_again_no_sooner_than_the_throttle_floor() -> None:
+    decided = POLICY.decide(1, ended(AttemptOutcome.TIMEOUT), False, NOW)
+
+    assert decided == Outcome(DeliveryStatus.PENDING, 1, after(60))
+
+
+def test_a_retry_after_sets_the_due_time_up_to_one_hour() -> None:
+    asked = POLICY.decide(1, ended(AttemptOutcome.HTTP_ERROR, 503, 300.0), False, NOW)
+    too_long = POLICY.decide(1, ended(AttemptOutcome.HTTP_ERROR, 503, 7200.0), False, NOW)
+
+    assert asked == Outcome(DeliveryStatus.PENDING, 1, after(300))
+    assert too_long == Outcome(DeliveryStatus.PENDING, 1, after(3600))
+
+
+def test_the_last_attempt_fails_the_delivery() -> None:
+    assert POLICY.decide(8, UNAVAILABLE, False, NOW) == Outcome(DeliveryStatus.FAILED, 8, None)
+
+
+def test_an_answer_that_will_not_change_fails_the_delivery_at_once() -> None:
+    gone = ended(AttemptOutcome.HTTP_ERROR, 404)
+
+    assert POLICY.decide(1, gone, False, NOW) == Outcome(DeliveryStatus.FAILED, 1, None)
+
+
+def test_a_manual_retry_is_tried_once() -> None:
+    # Given a delivery retried by hand, on its ninth attempt
+    decided = POLICY.decide(9, UNAVAILABLE, True, NOW)
+
+    # Then a transient failure fails it again rather than scheduling more attempts
+    assert decided == Outcome(DeliveryStatus.FAILED, 9, None)
+
+
+def test_a_manual_retry_that_succeeds_finishes_the_delivery() -> None:
+    assert POLICY.decide(9, SUCCEEDED, True, NOW) == Outcome(DeliveryStatus.SUCCEEDED, 9, None)
