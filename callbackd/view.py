@@ -9,6 +9,7 @@ that never executed), others get `application/json` as before.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any, cast, overload
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -34,8 +35,8 @@ from callbackd.web import page
 from domain.models import Account
 from graph.context import Context, Services
 from graph.errors import INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, ErrorCode
-from graph.schema import schema
 from live.streams import SharedStreams, encode_message
+from resolvers.schema import delivery_pages, schema
 from storage import is_unavailable
 
 log = logging.getLogger("callbackd.graphql")
@@ -65,6 +66,7 @@ class GraphQLView(GraphQL[Context, None]):
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         )
         self._services = services
+        self._context = partial(Context, services, delivery_pages)
         self.shared_streams = SharedStreams()
         self.graphql_transport_ws_handler_class = sharing_handler(self.shared_streams)
         self.key_watch = KeyWatch(services.accounts)
@@ -141,13 +143,13 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Context:
         if isinstance(request, WebSocket):
             # The key arrives later, in connection_init; see on_ws_connect.
-            return Context(services=self._services, request=request, over_websocket=True)
+            return self._context(request=request, over_websocket=True)
         if self.should_render_graphql_ide(self.request_adapter_class(request)):
-            return Context(services=self._services, request=request, response=response)
+            return self._context(request=request, response=response)
         account = await self._authenticate(request.headers.get("authorization"))
         if account is None:
             raise Refused(401, ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_MESSAGE)
-        return Context(services=self._services, account=account, request=request, response=response)
+        return self._context(account=account, request=request, response=response)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         params = context.connection_params

@@ -8,8 +8,7 @@ from enum import Enum
 import strawberry
 
 from domain.authentication import Authentication, CallbackAuthType, TokenCredentials, TokenMethod
-from graph.common import UserError
-from graph.profile_types import MASK, CallbackProfile, Header
+from graph.common import Header
 
 
 @strawberry.enum(
@@ -122,16 +121,5 @@ def authentication_view(data: Authentication | None) -> CallbackAuthentication:
         client_id=t.client_id if t else None,
         token_field=t.token_field if t else None,
         expires_in_field=t.expires_in_field if t else None,
-        headers=[
-            Header(name=h.name, value=MASK if h.secret else h.value, secret=h.secret)
-            for h in (t.headers if t else ())
-        ],
+        headers=[Header.of(h) for h in (t.headers if t else ())],
     )
-
-
-@strawberry.type(description="Result of editCallbackProfileAuthentication.")
-class EditCallbackProfileAuthenticationPayload:
-    callback_profile: CallbackProfile | None = strawberry.field(
-        description="The profile as changed; null when userErrors is not empty."
-    )
-    user_errors: list[UserError] = strawberry.field(description="What to fix; nothing was changed.")

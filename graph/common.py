@@ -1,4 +1,4 @@
-"""Types every part of the schema shares: Node, UserError, PageInfo."""
+"""Types every part of the schema shares: Node, UserError, PageInfo, Header."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import strawberry
 
 from domain.errors import ErrorCode
 from domain.errors import UserError as UserErrorData
+from domain.models import Header as HeaderData
+
+MASK = "********"
 
 
 @strawberry.interface(description="An object with a globally unique id, fetchable by `node`.")
@@ -40,3 +43,14 @@ class PageInfo:
     end_cursor: str | None = strawberry.field(
         description="Cursor of the last row; pass it as `after` for the next page."
     )
+
+
+@strawberry.type(description="An HTTP header sent with every callback of a profile.")
+class Header:
+    name: str = strawberry.field(description="Header name.")
+    value: str = strawberry.field(description=f"Header value; `{MASK}` when the value is secret.")
+    secret: bool = strawberry.field(description="Whether the value is write-only.")
+
+    @classmethod
+    def of(cls, data: HeaderData) -> Header:
+        return cls(name=data.name, value=MASK if data.secret else data.value, secret=data.secret)

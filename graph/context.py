@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from strawberry.types import Info as _Info
 
 from delivery.tester import Tester
 from domain.accounts import Accounts
 from domain.deliveries import Deliveries
-from domain.models import Account
+from domain.models import Account, DeliveryStatus
 from domain.profiles import Profiles
 from domain.replays import Replays
 from domain.statuses import Statuses
 from domain.store import Store
 from graph.loaders import Loaders, loaders_for
 from live.hub import Hub
+
+if TYPE_CHECKING:
+    from graph.delivery_types import DeliveryConnection
 
 
 @dataclass
@@ -31,9 +35,25 @@ class Services:
     replays: Replays
 
 
+class DeliveryPages(Protocol):
+    """A page of deliveries, optionally of one profile and in one status."""
+
+    def __call__(
+        self,
+        info: Info,
+        first: int | None,
+        after: str | None,
+        profile_id: str | None,
+        status: DeliveryStatus | None,
+    ) -> Awaitable[DeliveryConnection]: ...
+
+
 @dataclass
 class Context:
     services: Services
+    # A profile's `deliveries` field reads its page through this, given where the schema is
+    # assembled (resolvers.schema): graph/ imports no resolver.
+    delivery_pages: DeliveryPages
     account: Account | None = None
     connection_params: dict[str, Any] = field(default_factory=dict)
     request: Any = None

@@ -34,3 +34,11 @@ class DeleteCallbackProfilePayload:
         description="Id of the deleted profile; its pending deliveries are cancelled."
     )
     user_errors: list[UserError] = strawberry.field(description="What went wrong.")
+
+
+@strawberry.type(description="Result of editCallbackProfileAuthentication.")
+class EditCallbackProfileAuthenticationPayload:
+    callback_profile: CallbackProfile | None = strawberry.field(
+        description="The profile as changed; null when userErrors is not empty."
+    )
+    user_errors: list[UserError] = strawberry.field(description="What to fix; nothing was changed.")

@@ -14,6 +14,7 @@ from domain import templates
 from domain.models import EncryptionAlgorithm
 from domain.models import Profile as ProfileData
 from graph.arguments import After, First, StatusFilter
+from graph.authentication_types import CallbackAuthentication, authentication_view
 from graph.catalog_types import (
     Channel,
     DynamicVariable,
@@ -22,7 +23,7 @@ from graph.catalog_types import (
     event_view,
     variable_view,
 )
-from graph.common import Node, PageInfo
+from graph.common import Header, Node, PageInfo
 from graph.context import Info
 from graph.health_enums import ProfileStatus
 
@@ -34,15 +35,6 @@ Deliveries = Annotated["DeliveryConnection", strawberry.lazy("graph.delivery_typ
 AuthenticationView = Annotated[
     "CallbackAuthentication", strawberry.lazy("graph.authentication_types")
 ]
-
-MASK = "********"
-
-
-@strawberry.type(description="An HTTP header sent with every callback of a profile.")
-class Header:
-    name: str = strawberry.field(description="Header name.")
-    value: str = strawberry.field(description=f"Header value; `{MASK}` when the value is secret.")
-    secret: bool = strawberry.field(description="Whether the value is write-only.")
 
 
 @strawberry.type(description="Encryption of parameter values; the key and IV are write-only.")
@@ -145,10 +137,7 @@ class CallbackProfile(Node):
 
     @strawberry.field(description="Headers sent with every callback; secret values masked.")
     def headers(self) -> list[Header]:
-        return [
-            Header(name=h.name, value=MASK if h.secret else h.value, secret=h.secret)
-            for h in self.data.headers
-        ]
+        return [Header.of(h) for h in self.data.headers]
 
     @strawberry.field(description="Encryption settings, or null when values go in clear.")
     def encryption(self) -> Encryption | None:
@@ -163,9 +152,7 @@ class CallbackProfile(Node):
         description="How callbacks authenticate to the endpoint; never shows a password, a "
         "client secret or a token."
     )
-    def authentication(self) -> AuthenticationView:
-        from graph.authentication_types import authentication_view
-
+    def authentication(self) -> CallbackAuthentication:
         return authentication_view(self.data.authentication)
 
     @strawberry.field(description="This profile's deliveries, newest first.")
@@ -176,9 +163,7 @@ class CallbackProfile(Node):
         after: After = None,
         status: StatusFilter = None,
     ) -> Deliveries:
-        from resolvers.deliveries import delivery_connection
-
-        return await delivery_connection(info, first, after, self.data.id, status)
+        return await info.context.delivery_pages(info, first, after, self.data.id, status)
 
 
 @strawberry.type(description="A profile in a page of profiles.")

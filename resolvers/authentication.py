@@ -8,9 +8,9 @@ import strawberry
 
 from graph.arguments import ProfileId
 from graph.authentication_inputs import CallbackAuthenticationInput
-from graph.authentication_types import EditCallbackProfileAuthenticationPayload
 from graph.common import UserError
 from graph.context import Info
+from graph.profile_payloads import EditCallbackProfileAuthenticationPayload
 from graph.profile_types import CallbackProfile
 
 

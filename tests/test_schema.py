@@ -18,8 +18,8 @@ from graphql import (
     is_specified_scalar_type,
 )
 
-from graph.export import sdl
-from graph.schema import schema
+from resolvers.export import sdl
+from resolvers.schema import schema
 
 SCHEMA_FILE = Path(__file__).parent.parent / "schema.graphql"
 
@@ -59,7 +59,7 @@ def undescribed(served: GraphQLSchema) -> list[str]:
 
 def test_checked_in_schema_equals_the_code() -> None:
     assert SCHEMA_FILE.read_text() == sdl(), (
-        "schema.graphql is stale: run `.venv/bin/python -m graph.export > schema.graphql`"
+        "schema.graphql is stale: run `.venv/bin/python -m resolvers.export > schema.graphql`"
     )
 
 

@@ -6,8 +6,8 @@ import pytest
 from strawberry.permission import PermissionExtension
 from strawberry.types.base import get_object_definition
 
-from graph.schema import Mutation, Query, Subscription
 from resolvers.auth import IsAuthenticated
+from resolvers.schema import Mutation, Query, Subscription
 from tests.support.api import Api
 
 CHANNELS = "query { channels { kind } }"

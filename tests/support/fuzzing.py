@@ -24,7 +24,7 @@ from hypothesis_graphql import from_schema, nodes
 
 from catalog.channels import CHANNELS
 from catalog.model import ChannelKind
-from graph.schema import schema
+from resolvers.schema import schema
 
 PROFILE_ID = "@profile-id"
 DELIVERY_ID = "@delivery-id"

@@ -1,8 +1,8 @@
-"""Writes the schema as SDL: `python -m graph.export > schema.graphql`."""
+"""Writes the schema as SDL: `python -m resolvers.export > schema.graphql`."""
 
 from __future__ import annotations
 
-from graph.schema import schema
+from resolvers.schema import schema
 
 
 def sdl() -> str:

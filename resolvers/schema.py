@@ -1,4 +1,5 @@
-"""The schema: root types wired to resolvers, every root field behind authentication."""
+"""The schema, assembled: root types wired to resolvers, every root field behind
+authentication, and the resolvers nested types read through the context."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext as ExecutionContextType
 
 from graph.api_key_types import ApiKey, CreateApiKeyPayload, RevokeApiKeyPayload
-from graph.authentication_types import EditCallbackProfileAuthenticationPayload
 from graph.catalog_types import Channel
 from graph.common import Node
+from graph.context import DeliveryPages
 from graph.delivery_io import (
     PublishStatusEventsPayload,
     RetryDeliveryPayload,
@@ -32,12 +33,16 @@ from graph.limits import extensions
 from graph.profile_payloads import (
     CreateCallbackProfilePayload,
     DeleteCallbackProfilePayload,
+    EditCallbackProfileAuthenticationPayload,
     EditCallbackProfileVariablesPayload,
 )
 from graph.profile_types import CallbackProfile, CallbackProfileConnection
 from graph.unicode_input import UnicodeVariables
 from resolvers import api_keys, authentication, catalog, deliveries, health, node, profiles
 from resolvers.auth import AUTHENTICATED
+
+# What a profile's `deliveries` field reads through the context.
+delivery_pages: DeliveryPages = deliveries.delivery_connection
 
 
 @strawberry.type(description="Reads. Every field needs an API key.")
