@@ -11,6 +11,7 @@ import httpx
 from callbackd.config import Settings
 from callbackd.logs import log_attempt
 from callbackd.metrics import Metrics
+from delivery.dispatch import Dispatcher
 from delivery.engine import Engine, EngineSettings
 from delivery.expiry import Expiry
 from delivery.guard import Guard
@@ -88,19 +89,15 @@ def build(settings: Settings) -> Runtime:
         metrics.attempted(attempt)
         log_attempt(attempt)
 
-    recorder = Recorder(
-        store,
-        sender,
-        box,
-        Tokens(client, box, settings.request_timeout_seconds),
-        on_attempt=attempted,
-    )
+    dispatcher = Dispatcher(sender, Tokens(client, box, settings.request_timeout_seconds), box)
+    recorder = Recorder(store, on_attempt=attempted)
     engine = None
     wake = _Wake()
     statuses = Statuses(store, on_resumed=wake)
     if settings.workers > 0:
         engine = Engine(
             store,
+            dispatcher,
             recorder,
             RetryPolicy(
                 settings.max_attempts,
@@ -126,7 +123,7 @@ def build(settings: Settings) -> Runtime:
         deliveries=Deliveries(store, on_queued=wake, on_published=metrics.published),
         statuses=statuses,
         replays=Replays(store, on_queued=wake),
-        tester=Tester(profiles, recorder),
+        tester=Tester(profiles, dispatcher, recorder),
         hub=Hub(store),
     )
     expiry = None

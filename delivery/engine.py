@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from delivery import tasks
+from delivery.dispatch import Dispatcher
 from delivery.health import Health
 from delivery.recorder import Recorder
 from delivery.retry import RetryPolicy
@@ -45,6 +46,7 @@ class Engine:
     def __init__(
         self,
         store: Store,
+        dispatcher: Dispatcher,
         recorder: Recorder,
         policy: RetryPolicy,
         settings: EngineSettings,
@@ -52,6 +54,7 @@ class Engine:
         on_released: Callable[[DeliveryStatus], None] = lambda _: None,
     ) -> None:
         self._store = store
+        self._dispatcher = dispatcher
         self._recorder = recorder
         self._policy = policy
         self._settings = settings
@@ -144,10 +147,11 @@ class Engine:
             return
         number = delivery.attempt_count + 1
         trigger = trigger_of(number, delivery.manual_retry)
+        dispatched = await self._dispatcher.dispatch(
+            profile, delivery.values, delivery.id, saved=True
+        )
         try:
-            _, result = await self._recorder.attempt(
-                profile, delivery.values, delivery.id, number, trigger
-            )
+            await self._recorder.record(profile, dispatched, delivery.id, number, trigger)
         except DuplicateRecord:
             # The lease ran out and the next claimer recorded this attempt as lost: the
             # delivery is its now.
@@ -155,6 +159,7 @@ class Engine:
             return
         # Judged before the delivery is released, so its next attempt already sees the
         # profile auto-disabled or paused.
+        result = dispatched.result
         await self._health.judge(profile, result, clock.now())
         now = clock.now()
         outcome = self._policy.decide(number, result, delivery.manual_retry, now)

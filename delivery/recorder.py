@@ -1,62 +1,32 @@
-"""One attempt end to end: render, send, record, and so announce it to subscribers."""
+"""Stores each attempt, whatever happened, and so announces it to subscribers."""
 
 from __future__ import annotations
 
-import logging
-import time
-import uuid
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
-from delivery.authenticated import AuthenticatedSender
-from delivery.render import Unrenderable, render
-from delivery.sender import Result, Sender
-from delivery.tokens import Tokens
-from domain import clock
+from delivery.dispatch import Dispatched
 from domain.ids import attempt_id, sortable_id
-from domain.models import Attempt, AttemptOutcome, AttemptTrigger, Profile, SentRequest
-from domain.secretbox import SecretBox
+from domain.models import Attempt, AttemptTrigger, Profile
 from domain.store import Store
-
-log = logging.getLogger("callbackd.delivery")
 
 
 class Recorder:
-    def __init__(
-        self,
-        store: Store,
-        sender: Sender,
-        box: SecretBox,
-        tokens: Tokens,
-        on_attempt: Callable[[Attempt], None] = lambda _: None,
-    ) -> None:
+    def __init__(self, store: Store, on_attempt: Callable[[Attempt], None] = lambda _: None):
         self._store = store
-        self._sender = AuthenticatedSender(sender, tokens, box)
-        self._box = box
         self._on_attempt = on_attempt
 
-    async def attempt(
+    async def record(
         self,
         profile: Profile,
-        values: Mapping[str, Any],
+        dispatched: Dispatched,
         delivery_id: str | None,
         number: int,
         trigger: AttemptTrigger,
         saved: bool = True,
-    ) -> tuple[Attempt, Result]:
-        started_at = clock.now()
-        message_id = delivery_id or f"test_{uuid.uuid4().hex}"
-        started = time.perf_counter()
-        try:
-            request = render(profile, values, self._box, message_id)
-        except Unrenderable as exc:
-            log.warning("profile %s: no request to send: %s", profile.id, exc)
-            recorded = SentRequest(profile.http_method.value, profile.endpoint, (), None)
-            elapsed = round((time.perf_counter() - started) * 1000, 3)
-            result = Result(AttemptOutcome.INVALID_REQUEST, None, None, elapsed, str(exc), None)
-        else:
-            request, result = await self._sender.send(profile, request, saved)
-            recorded = request.recorded
+    ) -> Attempt:
+        """Attempt `number` of a delivery, or a test when `delivery_id` is None; a test of
+        an unsaved profile names no profile."""
+        result = dispatched.result
         attempt = Attempt(
             id=sortable_id("att") if delivery_id is None else attempt_id(delivery_id, number),
             account_id=profile.account_id,
@@ -66,13 +36,13 @@ class Recorder:
             number=number,
             trigger=trigger,
             outcome=result.outcome,
-            request=recorded,
+            request=dispatched.request,
             status_code=result.status_code,
             response_body=result.response_body,
             duration_ms=result.duration_ms,
             error=result.error,
-            started_at=started_at,
+            started_at=dispatched.started_at,
         )
         await self._store.insert_attempt(attempt)
         self._on_attempt(attempt)
-        return attempt, result
+        return attempt

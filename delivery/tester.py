@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from catalog import get_channel
+from delivery.dispatch import Dispatcher
 from delivery.recorder import Recorder
 from domain import values
 from domain.drafts import ProfileDraft
@@ -12,8 +15,9 @@ from domain.profiles import Profiles, not_found
 
 
 class Tester:
-    def __init__(self, profiles: Profiles, recorder: Recorder) -> None:
+    def __init__(self, profiles: Profiles, dispatcher: Dispatcher, recorder: Recorder) -> None:
         self._profiles = profiles
+        self._dispatcher = dispatcher
         self._recorder = recorder
 
     async def test(
@@ -41,7 +45,10 @@ class Tester:
             ]
         channel = get_channel(profile.channel)
         assert channel is not None
-        attempt, _ = await self._recorder.attempt(
-            profile, values.examples(channel), None, 1, AttemptTrigger.TEST, saved=saved
+        dispatched = await self._dispatcher.dispatch(
+            profile, values.examples(channel), f"test_{uuid.uuid4().hex}", saved
+        )
+        attempt = await self._recorder.record(
+            profile, dispatched, None, 1, AttemptTrigger.TEST, saved=saved
         )
         return attempt, []

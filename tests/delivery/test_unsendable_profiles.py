@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from delivery import tester
+from delivery.dispatch import Dispatcher
 from delivery.engine import Engine, EngineSettings
 from delivery.guard import Guard
 from delivery.health import DisableRule, Health
@@ -120,6 +121,7 @@ async def plant(store: Store, account: Account, endpoint: str, case: str) -> tup
 @dataclass
 class Workers:
     engine: Engine
+    dispatcher: Dispatcher
     recorder: Recorder
     hub: Hub
 
@@ -128,16 +130,18 @@ class Workers:
 async def workers(store: Store) -> AsyncIterator[Workers]:
     guard = Guard((ipaddress.ip_network("127.0.0.0/8"),))
     async with new_client(guard, timeout=2, connections=4) as client:
-        recorder = Recorder(store, Sender(client, 2), BOX, Tokens(client, BOX, 2))
+        dispatcher = Dispatcher(Sender(client, 2), Tokens(client, BOX, 2), BOX)
+        recorder = Recorder(store)
         engine = Engine(
             store,
+            dispatcher,
             recorder,
             RetryPolicy(MAX_ATTEMPTS, base_seconds=0.01, min_throttle_seconds=0.01),
             EngineSettings(concurrency=4, lease_seconds=5, poll_seconds=0.05),
             Health(store, Statuses(store), DisableRule(timedelta(hours=120), 100)),
         )
         hub = Hub(store)
-        yield Workers(engine, recorder, hub)
+        yield Workers(engine, dispatcher, recorder, hub)
         await engine.stop()
         await hub.stop()
 
@@ -174,9 +178,9 @@ async def test_deliveries_fail_after_the_attempt_limit_and_a_test_answers_the_at
     delivery_ids = [d.id for d in queued if d is not None]
     workers.engine.start()
     await settled(store, account.id, delivery_ids)
-    tested, test_errors = await tester.Tester(Profiles(store, BOX), workers.recorder).test(
-        account, profile.id, None
-    )
+    tested, test_errors = await tester.Tester(
+        Profiles(store, BOX), workers.dispatcher, workers.recorder
+    ).test(account, profile.id, None)
 
     assert errors == []
     final = await store.get_deliveries(account.id, delivery_ids)
