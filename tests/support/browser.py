@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, Route, async_playwright
+from playwright.async_api import Browser, Page, Route, WebSocket, async_playwright
 
 from tests.support.server import ROOT
 
@@ -58,11 +58,21 @@ async def launched() -> AsyncIterator[Browser]:
 @dataclass
 class Tab:
     """One browser page, which records every request that would leave loopback (and stops
-    it) and every script error."""
+    it), every script error, and the WebSockets it opens with the frames it sends on them."""
 
     page: Page
     outside: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    sockets: list[str] = field(default_factory=list)
+    frames_sent: list[str] = field(default_factory=list)
+
+    def socket_opened(self, socket: WebSocket) -> None:
+        self.sockets.append(socket.url)
+
+        def sent(payload: str | bytes) -> None:
+            self.frames_sent.append(payload if isinstance(payload, str) else payload.decode())
+
+        socket.on("framesent", sent)
 
     async def screenshot(self, name: str) -> Path:
         path = output_folder() / f"{name}.png"
@@ -84,6 +94,7 @@ async def opened(browser: Browser) -> AsyncIterator[Tab]:
 
     await context.route("**/*", only_loopback)
     tab.page.on("pageerror", lambda error: tab.errors.append(str(error)))
+    tab.page.on("websocket", tab.socket_opened)
     try:
         yield tab
     finally:

@@ -9,20 +9,11 @@ import re
 from playwright.async_api import expect
 
 from tests.support.browser import Tab
-from tests.support.console import sign_in
+from tests.support.console import fill_create_form, sign_in
 from tests.support.receiver import Receiver
 from tests.web.conftest import Running
 
 ID = re.compile(r"^IN_[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-async def fill_sms_post(tab: Tab, title: str, endpoint: str) -> None:
-    page = tab.page
-    await page.click("#add-profile")
-    await page.fill("#create-form input[name=title]", title)
-    await page.select_option("#create-form select[name=channel]", "SMS")
-    await page.select_option("#create-form select[name=httpMethod]", "POST")
-    await page.fill("#create-form input[name=endpoint]", endpoint)
 
 
 async def test_a_profile_made_with_the_form_is_tested_saved_and_its_id_shown(
@@ -30,7 +21,7 @@ async def test_a_profile_made_with_the_form_is_tested_saved_and_its_id_shown(
 ) -> None:
     page = tab.page
     await sign_in(tab, running.base, running.key)
-    await fill_sms_post(tab, "Shop SMS", receiver.url)
+    await fill_create_form(tab, "Shop SMS", receiver.url)
     await expect(page.locator("#create-form input[name=event]")).to_have_value("SMS Send")
 
     await page.click("#create-form >> text=View")
@@ -65,7 +56,7 @@ async def test_a_refused_input_is_shown_beside_its_field(
 ) -> None:
     page = tab.page
     await sign_in(tab, running.base, running.key)
-    await fill_sms_post(tab, "no/slashes", receiver.url)
+    await fill_create_form(tab, "no/slashes", receiver.url)
     await page.click("#create-form >> text=View")
     await page.click("#create-form >> text=Select All")
 
@@ -116,7 +107,7 @@ async def test_basic_authentication_chosen_in_the_form_signs_in_to_the_endpoint(
 ) -> None:
     page = tab.page
     await sign_in(tab, running.base, running.key)
-    await fill_sms_post(tab, "Shop SMS with Basic", receiver.url)
+    await fill_create_form(tab, "Shop SMS with Basic", receiver.url)
     await page.click("#create-form >> text=View")
     await page.check("#create-form input[type=checkbox][value=status]")
     await page.click("#create-form >> text=Put in template")

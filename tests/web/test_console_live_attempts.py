@@ -9,7 +9,7 @@ from playwright.async_api import expect
 from starlette.responses import Response
 
 from tests.support.browser import Tab
-from tests.support.console import create_profile, publish, sign_in
+from tests.support.console import create_profile, publish, sign_in, watch
 from tests.support.receiver import Received, Receiver
 from tests.web.conftest import Running
 
@@ -44,8 +44,7 @@ async def test_filtered_to_a_profile_it_shows_only_that_profiles_attempts(
         create_profile, running.base, running.key, receiver.url, "Other"
     )
     await sign_in(tab, running.base, running.key, view="live")
-    await tab.page.fill("#live-profile", watched)
-    await tab.page.click("#live-filters button[type=submit]")
+    await watch(tab, watched)
     await expect(tab.page.locator("#live-state")).to_have_text("Watching")
 
     skipped = await asyncio.to_thread(publish, running.base, running.key, other)

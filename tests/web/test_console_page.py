@@ -55,5 +55,9 @@ async def test_every_module_the_console_imports_is_served(api: Api) -> None:
         "live.js",
         "profiles.js",
         "profile-form.js",
+        "profile-status.js",
+        "profile-events.js",
+        "rate-limit.js",
+        "replay.js",
         "variables.js",
     }

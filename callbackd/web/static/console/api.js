@@ -33,14 +33,30 @@ export async function gql(query, variables = {}) {
   return body.data;
 }
 
+// One graphql-ws client per key, shared by every subscription of the page: one WebSocket
+// carries them all, and it closes once none is left.
+let client = null;
+let clientKey = null;
+
+function subscriptions() {
+  const key = apiKey();
+  if (!client || clientKey !== key) {
+    if (client) client.dispose();
+    client = graphqlWs.createClient({
+      url: location.origin.replace(/^http/, "ws") + "/graphql",
+      connectionParams: { Authorization: "Bearer " + key },
+      retryAttempts: 5,
+      // Watch again with other filters and the socket stays: no new handshake.
+      lazyCloseTimeout: 1000,
+    });
+    clientKey = key;
+  }
+  return client;
+}
+
 // Runs a subscription until the returned function is called.
 export function subscribe(query, variables, onData, onError) {
-  const client = graphqlWs.createClient({
-    url: location.origin.replace(/^http/, "ws") + "/graphql",
-    connectionParams: { Authorization: "Bearer " + apiKey() },
-    retryAttempts: 5,
-  });
-  const stop = client.subscribe(
+  return subscriptions().subscribe(
     { query, variables },
     {
       next: (result) =>
@@ -49,8 +65,4 @@ export function subscribe(query, variables, onData, onError) {
       complete: () => {},
     }
   );
-  return () => {
-    stop();
-    client.dispose();
-  };
 }

@@ -19,6 +19,11 @@ export function when(iso) {
   return iso ? new Date(iso).toLocaleString() : "";
 }
 
+// A time shown in local time, with the exact instant kept in its datetime attribute.
+export function moment(iso) {
+  return h("time", { datetime: iso }, when(iso));
+}
+
 export function notice(text) {
   const el = document.getElementById("notice");
   el.textContent = text || "";
@@ -44,11 +49,13 @@ export function copyButton(text) {
 }
 
 // Shows each userErrors entry beside the field its path names, or at the form's foot.
-export function showUserErrors(form, errors) {
+// `skip`: how many leading path segments name the argument (input, draft) rather than a
+// field of the form; none when the form's fields are the mutation's own arguments.
+export function showUserErrors(form, errors, skip = 1) {
   form.querySelectorAll(".field-error").forEach((el) => el.remove());
   form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
   for (const error of errors) {
-    const path = (error.field || []).slice(1);
+    const path = (error.field || []).slice(skip);
     let target = null;
     for (let n = path.length; n > 0 && !target; n--) {
       target = form.querySelector(`[data-field="${path.slice(0, n).join(".")}"]`);

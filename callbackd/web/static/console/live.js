@@ -1,6 +1,8 @@
-// Live attempts over the deliveryAttempts subscription: filters, outcome colours, pause.
+// Live attempts over the deliveryAttempts subscription: filters, outcome colours, pause; and
+// the watched profiles' events beside them.
 import { subscribe } from "./api.js";
 import { h, notice, when } from "./dom.js";
+import { unwatchEvents, watchEvents } from "./profile-events.js";
 
 const ATTEMPTS = `subscription LiveAttempts($profileId: ID, $channel: ChannelKind) {
   deliveryAttempts(profileId: $profileId, channel: $channel) {
@@ -44,6 +46,7 @@ export function watch() {
   const profileId = document.getElementById("live-profile").value.trim() || null;
   const channel = document.getElementById("live-channel").value || null;
   state("Watching");
+  watchEvents(profileId);
   stop = subscribe(ATTEMPTS, { profileId, channel }, (data) => {
     if (paused) {
       held.push(data.deliveryAttempts);
@@ -60,6 +63,7 @@ export function watch() {
 export function unwatch() {
   if (stop) stop();
   stop = null;
+  unwatchEvents();
 }
 
 export function startLive() {

@@ -2,6 +2,7 @@
 import { gql } from "./api.js";
 import { channels, parseTemplate } from "./catalog.js";
 import { attemptSummary, copyButton, h, notice, showUserErrors } from "./dom.js";
+import { parseRate, rateField } from "./rate-limit.js";
 import { variablePicker } from "./variables.js";
 
 const ATTEMPT = "id number trigger outcome statusCode responseBody durationMs error startedAt";
@@ -99,6 +100,7 @@ export async function openCreateForm(panel, onSaved) {
       "Letters, digits, spaces, hyphens and underscores; used to search profiles."),
     field("Select channel API", "channel", channelSelect),
     steps,
+    rateField(),
     h("div", { class: "form-errors" }),
     h("div", { class: "actions" },
       h("button", { type: "button", name: "test" }, "Test"),
@@ -119,7 +121,10 @@ export async function openCreateForm(panel, onSaved) {
     if (!current) return { error: { field: ["input", "channel"], message: "Select a channel first.", code: "REQUIRED" } };
     const built = current.input();
     if (built.error) return built;
-    return { input: { title: form.elements.title.value, channel: channelSelect.value, ...built.input } };
+    const rate = parseRate(form.elements.maxPerSecond.value, ["input", "maxPerSecond"]);
+    if (rate.error) return rate;
+    const limit = rate.value === null ? {} : { maxPerSecond: rate.value };
+    return { input: { title: form.elements.title.value, channel: channelSelect.value, ...built.input, ...limit } };
   }
 
   form.querySelector("[name=test]").addEventListener("click", async () => {

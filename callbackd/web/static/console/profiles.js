@@ -1,14 +1,19 @@
-// Callback profiles: list and search, and per profile edit variables, test and delete.
+// Callback profiles: list, search and filters, and per profile edit variables, test, status,
+// rate limit, replay and delete.
 import { gql } from "./api.js";
 import { channels, parseTemplate } from "./catalog.js";
 import { attemptSummary, copyButton, h, notice, showUserErrors } from "./dom.js";
 import { openCreateForm } from "./profile-form.js";
+import { STATUSES, statusBadge, statusButton } from "./profile-status.js";
+import { openRateLimitForm, rateText } from "./rate-limit.js";
+import { openReplayForm } from "./replay.js";
 import { variablePicker } from "./variables.js";
 
-const LIST = `query Profiles($search: String, $channel: ChannelKind) {
-  callbackProfiles(first: 100, search: $search, channel: $channel) {
+const LIST = `query Profiles($search: String, $channel: ChannelKind, $status: ProfileStatus) {
+  callbackProfiles(first: 100, search: $search, channel: $channel, status: $status) {
     edges { node {
       id title httpMethod endpoint bodyTemplate queryTemplate
+      status statusReason statusChangedAt maxPerSecond
       channel { kind label }
       variables { name }
     } }
@@ -36,8 +41,9 @@ const panel = () => document.getElementById("profile-panel");
 export async function showProfiles() {
   const search = document.getElementById("profile-search").value.trim() || null;
   const channel = document.getElementById("profile-channel").value || null;
+  const status = document.getElementById("profile-status").value || null;
   try {
-    const data = await gql(LIST, { search, channel });
+    const data = await gql(LIST, { search, channel, status });
     const profiles = data.callbackProfiles.edges.map((e) => e.node);
     rows().replaceChildren(...profiles.map(profileRow));
     document.getElementById("profiles-empty").hidden = profiles.length > 0;
@@ -47,18 +53,28 @@ export async function showProfiles() {
 }
 
 function profileRow(profile) {
-  return h("tr", { dataset: { profileId: profile.id } },
+  const row = h("tr", { dataset: { profileId: profile.id } },
     h("td", {}, profile.title),
+    h("td", { class: "status" }, statusBadge(profile)),
     h("td", {}, profile.channel.kind),
     h("td", {}, profile.httpMethod),
     h("td", { class: "endpoint" }, profile.endpoint),
+    h("td", { class: "rate" }, rateText(profile.maxPerSecond)),
     h("td", { class: "id-line" }, h("code", {}, profile.id), copyButton(profile.id)),
     h("td", { class: "row-actions" },
       h("button", { type: "button", name: "edit", onclick: () => editVariables(profile) }, "Edit variables"),
       h("button", { type: "button", name: "test", onclick: () => testProfile(profile) }, "Test"),
+      statusButton(profile, changed),
+      h("button", { type: "button", name: "rate-limit", onclick: () => openRateLimitForm(panel(), profile, changed) }, "Rate limit"),
+      h("button", { type: "button", name: "replay", onclick: () => openReplayForm(panel(), profile) }, "Replay"),
       h("button", { type: "button", name: "delete", class: "danger", onclick: () => deleteProfile(profile) }, "Delete")
     )
   );
+  // A mutation's answer redraws this row only: the list keeps its order and filters.
+  function changed(fields) {
+    row.replaceWith(profileRow({ ...profile, ...fields }));
+  }
+  return row;
 }
 
 async function testProfile(profile) {
@@ -136,4 +152,7 @@ export function startProfiles() {
     typing = setTimeout(showProfiles, 250);
   });
   document.getElementById("profile-channel").addEventListener("change", showProfiles);
+  const status = document.getElementById("profile-status");
+  status.append(...STATUSES.map((s) => h("option", { value: s }, s)));
+  status.addEventListener("change", showProfiles);
 }
