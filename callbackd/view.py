@@ -34,7 +34,12 @@ from callbackd.metrics import Metrics
 from callbackd.web import page
 from domain.models import Account
 from graph.context import Context, Services
-from graph.errors import INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, ErrorCode
+from graph.errors import (
+    INTERNAL_MESSAGE,
+    UNAUTHENTICATED_MESSAGE,
+    UNAVAILABLE_MESSAGE,
+    ErrorCode,
+)
 from live.streams import SharedStreams, encode_message
 from resolvers.schema import delivery_pages, schema
 from storage import is_unavailable
@@ -42,7 +47,6 @@ from storage import is_unavailable
 log = logging.getLogger("callbackd.graphql")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-UNAUTHENTICATED_MESSAGE = "Authentication required: send `Authorization: Bearer <API key>`."
 
 
 class Refused(Exception):

@@ -37,6 +37,7 @@ class ErrorCode(Enum):
 
 INTERNAL_MESSAGE = "Internal server error."
 UNAVAILABLE_MESSAGE = "The database is unavailable; try again shortly."
+UNAUTHENTICATED_MESSAGE = "Authentication required: send `Authorization: Bearer <API key>`."
 
 
 def code_of(error: GraphQLError) -> str | None:
