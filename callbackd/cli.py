@@ -193,7 +193,9 @@ async def _create_account(settings: Settings, name: str, region: str) -> str:
 
 
 async def _on_store(settings: Settings, command: Callable[[Store], Awaitable[int]]) -> int:
-    store = open_store(settings.mongodb_url, settings.database)
+    store = open_store(
+        settings.mongodb_url, settings.database, sweep_seconds=settings.sweep_seconds
+    )
     await store.start()
     try:
         return await command(store)

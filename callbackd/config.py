@@ -64,6 +64,13 @@ OPTIONS = (
         "30",
     ),
     Option(
+        "CALLBACKD_SWEEP_SECONDS",
+        "--sweep-seconds",
+        "with MongoDB, how often a process with workers reads the queue for leases that ran "
+        "out and work no notice told it of",
+        "1",
+    ),
+    Option(
         "CALLBACKD_MIN_THROTTLE_RETRY_SECONDS",
         "--min-throttle-retry-seconds",
         "least delay after a timeout or a 429",
@@ -128,6 +135,7 @@ class Settings:
     request_timeout_seconds: float
     workers: int
     lease_seconds: float
+    sweep_seconds: float
     min_throttle_retry_seconds: float
     # None: kept forever.
     retention_days: float | None
@@ -209,6 +217,7 @@ def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None 
         request_timeout_seconds=_number(raw, "CALLBACKD_REQUEST_TIMEOUT_SECONDS", float, 0.01),
         workers=_number(raw, "CALLBACKD_WORKERS", int, 0),
         lease_seconds=_number(raw, "CALLBACKD_LEASE_SECONDS", float, 0.01),
+        sweep_seconds=_number(raw, "CALLBACKD_SWEEP_SECONDS", float, 0.01),
         min_throttle_retry_seconds=_number(raw, "CALLBACKD_MIN_THROTTLE_RETRY_SECONDS", float, 0),
         retention_days=_number(raw, "CALLBACKD_RETENTION_DAYS", float, 0) or None,
         max_body_bytes=_number(raw, "CALLBACKD_MAX_BODY_BYTES", int, 1024),

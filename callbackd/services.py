@@ -78,7 +78,12 @@ class Runtime:
 
 
 def build(settings: Settings) -> Runtime:
-    store = open_store(settings.mongodb_url, settings.database)
+    store = open_store(
+        settings.mongodb_url,
+        settings.database,
+        sweep_seconds=settings.sweep_seconds,
+        claims=settings.workers > 0,
+    )
     box = SecretBox(settings.secret_keys)
     guard = Guard(settings.allow_networks)
     client = new_client(guard, settings.request_timeout_seconds, max(settings.workers, 4))

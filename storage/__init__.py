@@ -10,11 +10,15 @@ from storage.memory import MemoryStore
 __all__ = ["MemoryStore", "is_unavailable", "open_store"]
 
 
-def open_store(mongodb_url: str | None, database: str) -> Store:
-    """The MongoDB store when a URL is given, else the embedded in-memory one."""
+def open_store(
+    mongodb_url: str | None, database: str, *, sweep_seconds: float = 1.0, claims: bool = True
+) -> Store:
+    """The MongoDB store when a URL is given, else the embedded in-memory one. The MongoDB
+    store reads its queue for work it was not told of every `sweep_seconds`; `claims` says
+    whether this process has workers, or else announces to them all it queues."""
     if mongodb_url is None:
         return MemoryStore()
     # Imported here so that a server without MongoDB does not load the driver.
     from storage.mongo import MongoStore
 
-    return MongoStore(mongodb_url, database)
+    return MongoStore(mongodb_url, database, sweep_seconds=sweep_seconds, claims=claims)

@@ -6,16 +6,21 @@ no TTL or partial indexes. Two consequences shape this module:
 - Idempotency keys live in their own collection, one document per (account, key) with the
   key as `_id`, because a unique index over deliveries would also forbid two deliveries
   without a key, and the partial index that avoids that is missing from FerretDB.
-- Attempts and profile events reach other processes through `attempt_feed`, a capped
-  collection read with a tailable cursor; an entry carries one or the other.
+- Attempts, profile events and notices of queued work reach other processes through
+  `attempt_feed`, a capped collection read with a tailable cursor; an entry carries one of
+  them.
 - Unfinished deliveries have an entry in `delivery_queue` and each attempt taken a claim in
   `delivery_claims` (see `storage.transitions`). While an entry exists it holds the
   delivery as it stands; the document in `deliveries` is written when the delivery is
   stored, queued again and finished, so claims and leases touch in-flight rows only. Reads
   of deliveries lay the entries over the stored documents.
-- A process claims what it queued itself by id, when due, from a heap of its own; it reads
-  the queue for due entries (other processes' work, leases that ran out) at most once per
-  `SWEEP_SECONDS`, not once per callback.
+- A process with workers claims what it queued itself by id, when due, from a heap of its
+  own. What a process queues and will not claim itself promptly (it has no workers, its
+  heap is full, or the entry is a retry, which whoever is free then should send) it
+  announces in a notice on the feed: ids and due times, which processes with workers put
+  in their heaps and claim by id when due. Reading the queue for due entries is left to
+  recovery: leases that ran out and notices missed (a process that was not reading, a
+  feed that wrapped), once per sweep period (`SWEEP_SECONDS` unless configured).
 - Every server gets the same commands. A write that depends on what a document holds
   (revoking a key, noting its last use, changing a profile's status, counting its
   failures, pausing it, rekeying its secrets, resuming held entries, expiring old
@@ -112,6 +117,9 @@ log = logging.getLogger("callbackd.storage")
 
 T = TypeVar("T")
 
+# When a queued delivery falls due, and its id.
+Due = tuple[datetime, str]
+
 _DUPLICATE_KEY = 11000
 _NAMESPACE_EXISTS = 48
 
@@ -129,11 +137,14 @@ FEED_CLOCK_SKEW = timedelta(minutes=5)
 # How long an operation waits for an unreachable database before it is reported unavailable.
 UNAVAILABLE_AFTER_SECONDS = 3.0
 
-# How often a claimer reads the queue for due entries it did not queue itself.
-SWEEP_SECONDS = 0.25
-# How many of its own entries a process remembers; a server without workers never claims
-# them, and whatever is not remembered a sweep finds.
+# How often a claimer reads the queue for due entries, unless configured otherwise: only
+# leases that ran out and work no notice told of are found this way, so it can be rare.
+SWEEP_SECONDS = 1.0
+# How many entries a process remembers to claim, of its own and of those notices told it
+# of, each; it announces its own beyond that, and a sweep finds noticed ones beyond it.
 OWN_ENTRIES = 20_000
+# Deliveries per notice, which keeps each feed entry small beside the feed.
+NOTICE_SIZE = 1_000
 # The unique index of accounts' single key hash, before accounts had several keys.
 _LEGACY_KEY_INDEX = "key_hash_1"
 # Deliveries deleted per round of expiry: bounds the size of each `$in`.
@@ -204,7 +215,16 @@ async def _insert_new(collection: AsyncIOMotorCollection[Doc], docs: list[Doc]) 
 
 
 class MongoStore:
-    def __init__(self, url: str, database: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        database: str,
+        *,
+        sweep_seconds: float = SWEEP_SECONDS,
+        claims: bool = True,
+    ) -> None:
+        """`claims` says whether this process claims deliveries (has workers): one that does
+        not announces everything it queues."""
         self._client: AsyncIOMotorClient[Doc] = AsyncIOMotorClient(
             url,
             tz_aware=True,
@@ -228,11 +248,17 @@ class MongoStore:
         self._origin = uuid.uuid4().hex
         self._followers: FanOut[Attempt] = FanOut()
         self._event_followers: FanOut[ProfileEvent] = FanOut()
+        self._notice_followers: FanOut[list[Due]] = FanOut()
         self._tails: set[asyncio.Task[None]] = set()
         self._closed = False
+        self._has_workers = claims
+        self._hearing = False
         # Entries this process queued, by when they fall due: (due_at, id, next).
         self._own_due: list[tuple[datetime, str, int]] = []
         self._own_entries: dict[tuple[str, int], Doc] = {}
+        # Entries other processes announced: (due_at, id).
+        self._noticed_due: list[Due] = []
+        self._sweep_seconds = sweep_seconds
         self._swept_at: datetime | None = None
         self.description = f"MongoDB database {database!r}"
 
@@ -302,6 +328,7 @@ class MongoStore:
         self._closed = True
         self._followers.end_all()
         self._event_followers.end_all()
+        self._notice_followers.end_all()
         for tail in list(self._tails):
             tail.cancel()
         for tail in list(self._tails):
@@ -622,17 +649,47 @@ class MongoStore:
         already had one."""
         entries = [(i, e) for i, d in enumerate(docs) if (e := transitions.entry_for(d))]
         taken = await _insert_new(self._queue, [e for _, e in entries])
-        for j, (_, entry) in enumerate(entries):
-            if j not in taken:
-                self._remember(entry)
+        await self._schedule([e for j, (_, e) in enumerate(entries) if j not in taken])
         return {entries[j][0] for j in taken}
 
-    def _remember(self, entry: Doc) -> None:
-        if len(self._own_entries) >= OWN_ENTRIES or entry["due_at"] is None:
-            return
+    async def _schedule(self, entries: Sequence[Doc], *, retry: bool = False) -> None:
+        """Sees to it that entries just queued or changed are claimed when due: remembered,
+        if this process claims and has room, and announced to processes with workers if
+        not. A `retry` is announced anyway: whichever process is free when it falls due
+        should send it, and the process that scheduled it may be busy or gone by then."""
+        unclaimed = [e for e in entries if not self._remember(e) or retry]
+        await self._announce([e for e in unclaimed if e["due_at"] is not None])
+
+    def _remember(self, entry: Doc) -> bool:
+        if (
+            not self._has_workers
+            or len(self._own_entries) >= OWN_ENTRIES
+            or entry["due_at"] is None
+        ):
+            return False
         key = (entry["_id"], entry["next"])
         self._own_entries[key] = entry
         heapq.heappush(self._own_due, (entry["due_at"], *key))
+        return True
+
+    async def _announce(self, entries: Sequence[Doc]) -> None:
+        for first in range(0, len(entries), NOTICE_SIZE):
+            due = [
+                {"id": e["_id"], "at": e["due_at"]} for e in entries[first : first + NOTICE_SIZE]
+            ]
+            try:
+                await self._feed.insert_one(
+                    {
+                        "_id": ObjectId(),
+                        "at": clock.now(),
+                        "origin": self._origin,
+                        "attempt": None,
+                        "notice": {"due": due},
+                    }
+                )
+            except PyMongoError as e:
+                # They are queued; a sweep finds them.
+                log.warning("%d queued deliveries are not announced: %s", len(due), e)
 
     async def _live(self, docs: list[Doc]) -> list[Delivery]:
         """The deliveries stored as `docs`, each as its queue entry has it, if it has one."""
@@ -684,9 +741,14 @@ class MongoStore:
     async def claim_due(
         self, owner: str, now: datetime, lease_until: datetime, limit: int
     ) -> list[Delivery]:
-        """Takes the due entries this process queued itself, then, when they were too few
-        and no sweep ran for `SWEEP_SECONDS`, due entries read from the queue."""
+        """Takes the due entries this process queued itself, then those notices told of,
+        then, when they were too few and no sweep ran for the sweep period, due entries
+        read from the queue."""
+        self._hear_notices()
         claimed = await self._take(self._own_due_now(now, limit), owner, now, lease_until)
+        if len(claimed) < limit:
+            noticed = await self._noticed_now(now, limit - len(claimed), claimed)
+            claimed += await self._take(noticed, owner, now, lease_until)
         if len(claimed) < limit and self._sweep_due(now):
             swept = await (
                 self._queue.find({"due_at": {"$lte": now}})
@@ -699,6 +761,44 @@ class MongoStore:
             claimed += await self._take(swept, owner, now, lease_until, recover=True)
         return [delivery_from_doc(d) for d in claimed]
 
+    def _hear_notices(self) -> None:
+        """Puts the entries other processes announce from now on in this process's heap;
+        the first sweep finds those announced before."""
+        if self._hearing:
+            return
+        self._hearing = True
+        notices = self._follow(self._notice_followers, _Kind("notice", _due_from_doc))
+        if not self._closed:
+            listener = asyncio.get_running_loop().create_task(
+                self._listen(notices), name="notice-listener"
+            )
+            self._tails.add(listener)
+            listener.add_done_callback(self._tails.discard)
+
+    async def _listen(self, notices: Subscription[list[Due]]) -> None:
+        async for due in notices:
+            for item in due:
+                if len(self._noticed_due) < OWN_ENTRIES:
+                    heapq.heappush(self._noticed_due, item)
+
+    async def _noticed_now(self, now: datetime, limit: int, claimed: list[Doc]) -> list[Doc]:
+        """The entries notices told of that are due now, read by id; those that are not
+        (claimed or rescheduled meanwhile) are left to whoever has them."""
+        ids: set[str] = set()
+        mine = {d["_id"] for d in claimed}
+        while self._noticed_due and len(ids) < limit and self._noticed_due[0][0] <= now:
+            _, delivery_id = heapq.heappop(self._noticed_due)
+            if delivery_id not in mine:
+                ids.add(delivery_id)
+        if not ids:
+            return []
+        if len(ids) == 1:
+            entry = await self._queue.find_one({"_id": ids.pop()})
+            entries = [] if entry is None else [entry]
+        else:
+            entries = await self._queue.find({"_id": {"$in": sorted(ids)}}).to_list(None)
+        return [e for e in entries if e["due_at"] is not None and e["due_at"] <= now]
+
     def _own_due_now(self, now: datetime, limit: int) -> list[Doc]:
         found: dict[str, Doc] = {}
         while self._own_due and len(found) < limit and self._own_due[0][0] <= now:
@@ -710,7 +810,7 @@ class MongoStore:
 
     def _sweep_due(self, now: datetime) -> bool:
         last = self._swept_at
-        if last is not None and last <= now and (now - last).total_seconds() < SWEEP_SECONDS:
+        if last is not None and last <= now and (now - last).total_seconds() < self._sweep_seconds:
             return False
         self._swept_at = now
         return True
@@ -770,7 +870,7 @@ class MongoStore:
             await self._leave(entry, change)
         else:
             await self._queue.update_one({"_id": delivery_id}, _update(change))
-            self._remember(transitions.apply(entry, change))
+            await self._schedule([transitions.apply(entry, change)], retry=True)
         return True
 
     async def defer(
@@ -783,12 +883,12 @@ class MongoStore:
         change = transitions.deferred(entry, until, now)
         await self._queue.update_one({"_id": delivery_id}, _update(change))
         await self._claims.delete_one({"_id": transitions.claim_id(delivery_id, number)})
-        self._remember(transitions.apply(entry, change))
+        await self._schedule([transitions.apply(entry, change)])
         return True
 
     async def resume_held(self, account_id: str, profile_id: str, now: datetime) -> int:
         held = [
-            e["_id"]
+            e
             async for e in self._queue.find(
                 {
                     "delivery.account_id": account_id,
@@ -800,10 +900,14 @@ class MongoStore:
         ]
         if not held:
             return 0
+        change = transitions.resumed(now)
         result = await self._queue.update_many(
-            {"_id": {"$in": held}, "due_at": None, "lease": None},
-            _update(transitions.resumed(now)),
+            {"_id": {"$in": [e["_id"] for e in held]}, "due_at": None, "lease": None},
+            _update(change),
         )
+        # Any that changed meanwhile are not claimed by this: a claim of a stale entry's
+        # attempt finds it taken.
+        await self._schedule([transitions.apply(e, change) for e in held])
         return result.modified_count
 
     async def finished_deliveries(self, account_id: str, span: Span, limit: int) -> list[Delivery]:
@@ -846,8 +950,7 @@ class MongoStore:
         await self._deliveries.update_many(
             {"_id": {"$in": [e["_id"] for e in won]}}, {"$set": changes}
         )
-        for entry in won:
-            self._remember(entry)
+        await self._schedule(won)
         return len(won)
 
     async def take_replay_key(
@@ -870,7 +973,7 @@ class MongoStore:
         if await _insert_new(self._queue, [entry]):
             return None
         await self._deliveries.update_one({"_id": delivery_id}, {"$set": changes})
-        self._remember(entry)
+        await self._schedule([entry])
         return delivery_from_doc(entry["delivery"])
 
     async def cancel_pending(self, account_id: str, profile_id: str, now: datetime) -> int:
@@ -1082,6 +1185,10 @@ class MongoStore:
         finally:
             await cursor.close()
         return position, since
+
+
+def _due_from_doc(notice: Doc) -> list[Due]:
+    return [(d["at"], d["id"]) for d in notice["due"]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,6 +174,33 @@ async def test_a_claim_whose_claimer_stopped_before_moving_the_queue_on_is_passe
     ] == [(1, AttemptOutcome.LOST)]
 
 
+async def test_what_a_process_without_workers_queues_is_claimed_from_its_notice(
+    mongodb_url: str, mongo_database: str
+) -> None:
+    # Given a process without workers and one with workers that sweeps its queue hourly,
+    # its first sweep behind it
+    server = MongoStore(mongodb_url, mongo_database, claims=False)
+    worker = MongoStore(mongodb_url, mongo_database, sweep_seconds=3600)
+    await server.start()
+    await worker.start()
+    try:
+        assert await worker.claim_due("worker-1", at(10), at(70), 10) == []
+
+        # When the process without workers stores a due delivery
+        given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
+        await server.insert_deliveries([given])
+
+        # Then the worker claims it by id, once the notice reached it, with no sweep
+        async with asyncio.timeout(30):
+            while not (claimed := await worker.claim_due("worker-1", at(11), at(71), 10)):
+                await asyncio.sleep(0.05)
+    finally:
+        await worker.close()
+        await server.close()
+
+    assert [(d.id, d.lease_owner) for d in claimed] == [(given.id, "worker-1")]
+
+
 async def test_open_store_picks_the_store_by_url(mongodb_url: str) -> None:
     embedded = open_store(None, "callbackd")
     remote = open_store(mongodb_url, "callbackd")
