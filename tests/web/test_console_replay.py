@@ -1,6 +1,7 @@
 """Replay in the console, in Chromium: a profile's failed deliveries queued again and sent,
 how many were queued, one idempotency key per replay the form describes (a double click or a
-second press sends nothing twice), and a refused span shown beside its field."""
+second press sends nothing twice, a changed form is a new replay), and a refused span shown
+beside its field."""
 
 from __future__ import annotations
 
@@ -108,6 +109,33 @@ async def test_a_double_click_and_a_second_press_replay_once(
     assert len(set(keys)) == 1
     assert [(r["status"], r["attemptCount"]) for r in rows(after)] == [("FAILED", 2)]
     assert len(receiver.received) == 2
+
+
+async def test_a_changed_form_is_a_new_replay_with_a_new_key(
+    running: Running, tab: Tab, receiver: Receiver
+) -> None:
+    profile_id = await failed_deliveries(running, receiver, "Replayed on purpose", 1)
+    await sign_in(tab, running.base, running.key)
+    row = tab.page.locator(f"#profile-rows tr[data-profile-id='{profile_id}']")
+    await row.locator("button[name=replay]").click()
+    keys = replay_keys(tab)
+    result = tab.page.locator("#replay-result")
+    status = tab.page.locator("#replay-form select[name=status]")
+    await tab.page.click("#replay-form button[name=replay]")
+    await expect(result).to_have_text("Queued 1 delivery again.")
+    await until(running.base, running.key, DELIVERIES, all_in("FAILED", 2), id=profile_id)
+
+    await status.select_option("SUCCEEDED")
+    await tab.page.click("#replay-form button[name=replay]")
+    await expect(result).to_have_text("No finished delivery matched: nothing queued.")
+    await status.select_option("FAILED")
+    await tab.page.click("#replay-form button[name=replay]")
+    await expect(result).to_have_text("Queued 1 delivery again.")
+    data = await until(running.base, running.key, DELIVERIES, all_in("FAILED", 3), id=profile_id)
+
+    assert len(keys) == len(set(keys)) == 3
+    assert [a["trigger"] for a in rows(data)[0]["attempts"]] == ["EVENT", "MANUAL", "MANUAL"]
+    assert len(receiver.received) == 3
 
 
 async def test_a_span_ending_before_it_starts_is_refused_beside_until(
