@@ -18,6 +18,7 @@ from domain.models import Account, Encryption, Header, Profile, ProfileStatus, S
 from domain.pagination import decode_cursor, page_size
 from domain.secretbox import SecretBox
 from domain.store import ProfileFilter, Store
+from domain.validation import CheckedTemplate
 
 
 def not_found(field: tuple[str, ...] = ("id",)) -> UserError:
@@ -125,7 +126,7 @@ class Profiles:
     async def create(self, account: Account, draft: ProfileDraft) -> Created:
         profile, errors = self.build(account, draft)
         if profile is None:
-            return Created(None, None, errors)
+            return Created(None, None, prefixed(errors, "input"))
         secret = new_signing_secret()
         profile = replace(
             profile,
@@ -162,22 +163,9 @@ class Profiles:
         current = await self._store.get_profile(account.id, profile_id)
         if current is None:
             return None, [not_found()]
-        channel = _channel_of(current)
-        checked, errors = validation.template(
-            channel, current.http_method, current.body_format, draft
-        )
+        checked, errors = _edited_template(current, draft)
         if checked is None:
-            return None, [UserError(("input", *e.field), e.message, e.code) for e in errors]
-        if current.encryption is not None:
-            dropped = [p for p in current.encryption.parameters if p not in checked.variables]
-            if dropped:
-                return None, [
-                    UserError(
-                        ("input", "variables"),
-                        "Encrypted parameters must stay selected: " + ", ".join(dropped) + ".",
-                        ErrorCode.INVALID_VALUE,
-                    )
-                ]
+            return None, prefixed(errors, "input")
         updated = await self._store.update_profile_template(
             account.id, profile_id, checked.variables, checked.template, clock.now()
         )
@@ -240,6 +228,27 @@ class Profiles:
             return [not_found()]
         await self._store.cancel_pending(account.id, profile_id, clock.now())
         return []
+
+
+def _edited_template(
+    current: Profile, draft: TemplateDraft
+) -> tuple[CheckedTemplate | None, list[UserError]]:
+    """The profile's new template, checked; its encrypted parameters must stay selected."""
+    checked, errors = validation.template(
+        _channel_of(current), current.http_method, current.body_format, draft
+    )
+    if checked is None or current.encryption is None:
+        return checked, errors
+    dropped = [p for p in current.encryption.parameters if p not in checked.variables]
+    if dropped:
+        return None, [
+            UserError(
+                ("variables",),
+                "Encrypted parameters must stay selected: " + ", ".join(dropped) + ".",
+                ErrorCode.INVALID_VALUE,
+            )
+        ]
+    return checked, errors
 
 
 def _channel_of(profile: Profile) -> Channel:

@@ -25,12 +25,12 @@ class UserError:
     code: ErrorCode = strawberry.field(description="Stable code for clients to branch on.")
 
     @classmethod
-    def of(cls, e: UserErrorData, *prefix: str) -> UserError:
-        return cls(field=[*prefix, *e.field], message=e.message, code=e.code)
+    def of(cls, e: UserErrorData) -> UserError:
+        return cls(field=list(e.field), message=e.message, code=e.code)
 
     @classmethod
-    def all(cls, errors: list[UserErrorData], *prefix: str) -> list[UserError]:
-        return [cls.of(e, *prefix) for e in errors]
+    def all(cls, errors: list[UserErrorData]) -> list[UserError]:
+        return [cls.of(e) for e in errors]
 
 
 @strawberry.type(description="Where a page of a connection stands.")
@@ -43,6 +43,16 @@ class PageInfo:
     end_cursor: str | None = strawberry.field(
         description="Cursor of the last row; pass it as `after` for the next page."
     )
+
+    @classmethod
+    def of(cls, cursors: list[str], has_next: bool, after: str | None) -> PageInfo:
+        """Where a page with rows at `cursors`, asked for after `after`, stands."""
+        return cls(
+            has_next_page=has_next,
+            has_previous_page=after is not None,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
 
 
 @strawberry.type(description="An HTTP header sent with every callback of a profile.")

@@ -59,12 +59,7 @@ async def callback_profiles(
     ]
     return CallbackProfileConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=has_next,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=PageInfo.of([e.cursor for e in edges], has_next, after),
     )
 
 
@@ -79,7 +74,7 @@ async def create_callback_profile(
     return CreateCallbackProfilePayload(
         callback_profile=CallbackProfile.of(created.profile) if created.profile else None,
         signing_secret=created.signing_secret,
-        user_errors=UserError.all(created.errors, "input"),
+        user_errors=UserError.all(created.errors),
     )
 
 
