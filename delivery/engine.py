@@ -37,8 +37,8 @@ log = logging.getLogger("callbackd.delivery")
 class EngineSettings:
     concurrency: int
     lease_seconds: float
-    # Polls are cheap (the store claims what it queued from memory and reads the queue at
-    # most every few hundred milliseconds), and a retry fires at the first poll after it is due.
+    # Polls are cheap (the store claims by id what it queued or was told of, and reads the
+    # queue only once per sweep period), and a retry fires at the first poll after it is due.
     poll_seconds: float = 0.05
 
 
