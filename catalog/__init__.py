@@ -1,6 +1,6 @@
 """The channel catalog: data, so a new channel is an entry rather than a code path."""
 
-from catalog.channels import CHANNELS, get_channel
+from catalog.channels import CHANNELS, NotInCatalog, channel_of
 from catalog.model import (
     BodyFormat,
     Channel,
@@ -18,7 +18,8 @@ __all__ = [
     "ChannelKind",
     "Event",
     "HttpMethod",
+    "NotInCatalog",
     "ValueType",
     "Variable",
-    "get_channel",
+    "channel_of",
 ]

@@ -211,5 +211,14 @@ EMAIL = Channel(
 CHANNELS: dict[ChannelKind, Channel] = {c.kind: c for c in (SMS, EMAIL)}
 
 
-def get_channel(kind: ChannelKind) -> Channel | None:
-    return CHANNELS.get(kind)
+class NotInCatalog(LookupError):
+    """A channel kind that takes no callback profiles."""
+
+
+def channel_of(kind: ChannelKind) -> Channel:
+    """The catalog's channel of this kind; raises NotInCatalog for a kind that takes no
+    profiles, which only a caller's input can name: every stored profile's kind is here."""
+    found = CHANNELS.get(kind)
+    if found is None:
+        raise NotInCatalog(f"{kind.value} takes no callback profiles")
+    return found

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from catalog import BodyFormat, HttpMethod, get_channel
+from catalog import BodyFormat, HttpMethod, NotInCatalog, channel_of
 from delivery.encryption import encrypt_value
 from delivery.signing import signature
 from domain import http_fields, templates, validation
@@ -112,9 +112,10 @@ def render(
     timestamp: int | None = None,
 ) -> Request:
     """The request to send; raises Unrenderable when the profile and values make none."""
-    channel = get_channel(profile.channel)
-    if channel is None:
-        raise Unrenderable(f"channel {profile.channel.value} is not in the catalog")
+    try:
+        channel = channel_of(profile.channel)
+    except NotInCatalog:
+        raise Unrenderable(f"channel {profile.channel.value} is not in the catalog") from None
     _endpoint(profile.endpoint)
     with _failing_as("encrypting the values"):
         encrypted = _encrypt(profile, box, values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from catalog import get_channel
+from catalog import channel_of
 from delivery.dispatch import Dispatcher
 from delivery.recorder import Recorder
 from domain import values
@@ -43,10 +43,8 @@ class Tester:
             return None, [
                 UserError(("id",), "Give the id of a saved profile or a draft.", ErrorCode.REQUIRED)
             ]
-        channel = get_channel(profile.channel)
-        assert channel is not None
         dispatched = await self._dispatcher.dispatch(
-            profile, values.examples(channel), f"test_{uuid.uuid4().hex}", saved
+            profile, values.examples(channel_of(profile.channel)), f"test_{uuid.uuid4().hex}", saved
         )
         attempt = await self._recorder.record(
             profile, dispatched, None, 1, AttemptTrigger.TEST, saved=saved

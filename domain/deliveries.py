@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from catalog import get_channel
+from catalog import channel_of
 from domain import clock, values
 from domain.bounds import EVENTS_MAX, IDEMPOTENCY_KEY_MAX
 from domain.errors import ErrorCode, UserError
@@ -95,9 +95,9 @@ class Deliveries:
                     )
                 )
                 continue
-            channel = get_channel(profile.channel)
-            assert channel is not None
-            clean, value_errors = values.check(channel, event.values, (*where, "values"))
+            clean, value_errors = values.check(
+                channel_of(profile.channel), event.values, (*where, "values")
+            )
             errors += value_errors
             if clean is None:
                 continue

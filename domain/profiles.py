@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from catalog import CHANNELS, BodyFormat, Channel, ChannelKind, get_channel
+from catalog import CHANNELS, BodyFormat, ChannelKind, NotInCatalog, channel_of
 from domain import authentication_checks, clock, validation
 from domain.authentication import AuthenticationDraft
 from domain.bounds import SEARCH_MAX
@@ -50,8 +50,9 @@ class Profiles:
         self, account: Account, draft: ProfileDraft
     ) -> tuple[Profile | None, list[UserError]]:
         """Checks a draft and turns it into an unsaved profile with a fresh signing secret."""
-        channel = get_channel(draft.channel)
-        if channel is None:
+        try:
+            channel = channel_of(draft.channel)
+        except NotInCatalog:
             known = ", ".join(k.value for k in CHANNELS)
             return None, [
                 UserError(
@@ -235,7 +236,7 @@ def _edited_template(
 ) -> tuple[CheckedTemplate | None, list[UserError]]:
     """The profile's new template, checked; its encrypted parameters must stay selected."""
     checked, errors = validation.template(
-        _channel_of(current), current.http_method, current.body_format, draft
+        channel_of(current.channel), current.http_method, current.body_format, draft
     )
     if checked is None or current.encryption is None:
         return checked, errors
@@ -249,10 +250,3 @@ def _edited_template(
             )
         ]
     return checked, errors
-
-
-def _channel_of(profile: Profile) -> Channel:
-    channel = get_channel(profile.channel)
-    if channel is None:
-        raise LookupError(f"profile {profile.id} has channel {profile.channel} not in the catalog")
-    return channel

@@ -6,7 +6,7 @@ from functools import cache
 
 import strawberry
 
-from catalog import BodyFormat, ChannelKind, HttpMethod, ValueType, get_channel
+from catalog import BodyFormat, ChannelKind, HttpMethod, ValueType, channel_of
 from catalog import Channel as ChannelData
 from catalog import Event as EventData
 from catalog import Variable as VariableData
@@ -84,24 +84,17 @@ class Channel:
 # every answer that shows it.
 
 
-def _channel_data(kind: ChannelKind) -> ChannelData:
-    channel = get_channel(kind)
-    if channel is None:
-        raise LookupError(f"{kind.value} takes no callback profiles")
-    return channel
-
-
 @cache
 def channel_view(kind: ChannelKind) -> Channel:
-    return Channel.of(_channel_data(kind))
+    return Channel.of(channel_of(kind))
 
 
 @cache
 def event_view(kind: ChannelKind, name: str) -> Event:
-    return Event.of(next(e for e in _channel_data(kind).events if e.name == name))
+    return Event.of(next(e for e in channel_of(kind).events if e.name == name))
 
 
 @cache
 def variable_view(kind: ChannelKind, name: str) -> DynamicVariable | None:
-    variable = _channel_data(kind).variable(name)
+    variable = channel_of(kind).variable(name)
     return None if variable is None else DynamicVariable.of(variable)

@@ -8,21 +8,14 @@ from typing import Any
 
 import pytest
 
-from catalog import BodyFormat, Channel, ChannelKind, HttpMethod, get_channel
+from catalog import BodyFormat, Channel, ChannelKind, HttpMethod, channel_of
 from domain import validation
 from domain.drafts import EncryptionDraft, TemplateDraft
 from domain.errors import ErrorCode, UserError
 from domain.models import EncryptionAlgorithm, SecretEncoding
 
-
-def channel(kind: ChannelKind) -> Channel:
-    found = get_channel(kind)
-    assert found is not None
-    return found
-
-
-SMS = channel(ChannelKind.SMS)
-EMAIL = channel(ChannelKind.EMAIL)
+SMS = channel_of(ChannelKind.SMS)
+EMAIL = channel_of(ChannelKind.EMAIL)
 KEY_128 = "0123456789abcdef"
 IV_16 = "fedcba9876543210"
 

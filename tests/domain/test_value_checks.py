@@ -11,19 +11,12 @@ from typing import Any
 
 import pytest
 
-from catalog import Channel, ChannelKind, get_channel
+from catalog import ChannelKind, channel_of
 from domain import values
 from domain.errors import ErrorCode, UserError
 
-
-def channel(kind: ChannelKind) -> Channel:
-    found = get_channel(kind)
-    assert found is not None
-    return found
-
-
-SMS = channel(ChannelKind.SMS)
-EMAIL = channel(ChannelKind.EMAIL)
+SMS = channel_of(ChannelKind.SMS)
+EMAIL = channel_of(ChannelKind.EMAIL)
 WHERE = ("events", "0", "values")
 
 
