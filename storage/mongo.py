@@ -8,7 +8,7 @@ no TTL or partial indexes. Two consequences shape this module:
   without a key, and the partial index that avoids that is missing from FerretDB.
 - Attempts, profile events and notices of queued work reach other processes through
   `attempt_feed`, a capped collection read with a tailable cursor; an entry carries one of
-  them.
+  them (`storage.mongo_feed`).
 - Unfinished deliveries have an entry in `delivery_queue` and each attempt taken a claim in
   `delivery_claims` (see `storage.transitions`). While an entry exists it holds the
   delivery as it stands; the document in `deliveries` is written when the delivery is
@@ -44,27 +44,19 @@ import heapq
 import json
 import logging
 import re
-import uuid
-import weakref
-from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any, Generic, Protocol, TypeVar, cast
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import pymongo
-from bson import ObjectId
-from bson.son import SON
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, DeleteOne, IndexModel, ReturnDocument, UpdateOne
 from pymongo.errors import (
     BulkWriteError,
-    CollectionInvalid,
     DuplicateKeyError,
-    OperationFailure,
     PyMongoError,
 )
 
-from domain import clock
 from domain.authentication import Authentication
 from domain.models import (
     Account,
@@ -112,28 +104,15 @@ from storage.codec import (
     sealed_fields_to_doc,
     signing_secrets_to_docs,
 )
+from storage.mongo_feed import Kind, MongoFeed
 
 log = logging.getLogger("callbackd.storage")
-
-T = TypeVar("T")
 
 # When a queued delivery falls due, and its id.
 Due = tuple[datetime, str]
 
 _DUPLICATE_KEY = 11000
-_NAMESPACE_EXISTS = 48
 
-FEED = "attempt_feed"
-# The feed only has to outlast how far a reader can fall behind; older attempts are in
-# `attempts`. Kept small because FerretDB rescans the whole collection while it awaits data.
-FEED_BYTES = 16 * 1024 * 1024
-FEED_DOCS = 10_000
-# How long one read of the feed waits for new attempts before asking again.
-FEED_AWAIT_MS = 1000
-FEED_REOPEN_SECONDS = 0.5
-# Feed entries are dated by the clock of the process that wrote them; a reader also takes
-# entries this much older than its starting point, in case that clock runs behind.
-FEED_CLOCK_SKEW = timedelta(minutes=5)
 # How long an operation waits for an unreachable database before it is reported unavailable.
 UNAVAILABLE_AFTER_SECONDS = 3.0
 
@@ -149,20 +128,6 @@ NOTICE_SIZE = 1_000
 _LEGACY_KEY_INDEX = "key_hash_1"
 # Deliveries deleted per round of expiry: bounds the size of each `$in`.
 _EXPIRY_BATCH = 500
-
-
-class _TailCursor(Protocol):
-    """What the feed reader uses of motor's command cursor, whose stubs lack `try_next` and
-    declare the `alive` property a method."""
-
-    @property
-    def alive(self) -> bool: ...
-
-    def batch_size(self, batch_size: int) -> object: ...
-
-    async def try_next(self) -> Doc | None: ...
-
-    async def close(self) -> None: ...
 
 
 def _older_than(after: Keyset | None, prefix: str = "") -> Doc:
@@ -241,18 +206,14 @@ class MongoStore:
         self._attempts = self._db["attempts"]
         self._queue = self._db["delivery_queue"]
         self._claims = self._db["delivery_claims"]
-        self._feed = self._db[FEED]
+        self._feed = MongoFeed(self._db)
         self._slots = self._db["send_slots"]
         self._replay_keys = self._db["replay_keys"]
-        # Tells this process's feed entries apart, which its own readers got directly.
-        self._origin = uuid.uuid4().hex
         self._followers: FanOut[Attempt] = FanOut()
         self._event_followers: FanOut[ProfileEvent] = FanOut()
         self._notice_followers: FanOut[list[Due]] = FanOut()
-        self._tails: set[asyncio.Task[None]] = set()
-        self._closed = False
         self._has_workers = claims
-        self._hearing = False
+        self._listener: asyncio.Task[None] | None = None
         # Entries this process queued, by when they fall due: (due_at, id, next).
         self._own_due: list[tuple[datetime, str, int]] = []
         self._own_entries: dict[tuple[str, int], Doc] = {}
@@ -296,7 +257,7 @@ class MongoStore:
         for collection, index in indexes:
             await collection.create_indexes([index])
         await self._adopt_single_keys()
-        await self._create_feed()
+        await self._feed.create()
 
     async def _adopt_single_keys(self) -> None:
         """Moves the one key of accounts stored before accounts had several keys into
@@ -309,31 +270,15 @@ class MongoStore:
             await _insert_new(self._api_keys, [legacy_api_key_doc(account)])
             await self._accounts.update_one({"_id": account["_id"]}, {"$unset": {"key_hash": ""}})
 
-    async def _create_feed(self) -> None:
-        try:
-            await self._db.create_collection(FEED, capped=True, size=FEED_BYTES, max=FEED_DOCS)
-        except CollectionInvalid:
-            return
-        except OperationFailure as e:
-            # Another process created it between the existence check and the create.
-            if e.code == _NAMESPACE_EXISTS:
-                return
-            raise
-        # A tailable cursor needs a document to stand on; an empty capped collection has none.
-        await self._feed.insert_one(
-            {"_id": ObjectId(), "at": clock.now(), "origin": "", "attempt": None}
-        )
-
     async def close(self) -> None:
-        self._closed = True
         self._followers.end_all()
         self._event_followers.end_all()
         self._notice_followers.end_all()
-        for tail in list(self._tails):
-            tail.cancel()
-        for tail in list(self._tails):
+        await self._feed.close()
+        if self._listener is not None:
+            self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await tail
+                await self._listener
         self._client.close()
 
     async def _modify(
@@ -678,15 +623,7 @@ class MongoStore:
                 {"id": e["_id"], "at": e["due_at"]} for e in entries[first : first + NOTICE_SIZE]
             ]
             try:
-                await self._feed.insert_one(
-                    {
-                        "_id": ObjectId(),
-                        "at": clock.now(),
-                        "origin": self._origin,
-                        "attempt": None,
-                        "notice": {"due": due},
-                    }
-                )
+                await self._feed.write({"attempt": None, "notice": {"due": due}})
             except PyMongoError as e:
                 # They are queued; a sweep finds them.
                 log.warning("%d queued deliveries are not announced: %s", len(due), e)
@@ -764,16 +701,12 @@ class MongoStore:
     def _hear_notices(self) -> None:
         """Puts the entries other processes announce from now on in this process's heap;
         the first sweep finds those announced before."""
-        if self._hearing:
+        if self._listener is not None or self._feed.closed:
             return
-        self._hearing = True
-        notices = self._follow(self._notice_followers, _Kind("notice", _due_from_doc))
-        if not self._closed:
-            listener = asyncio.get_running_loop().create_task(
-                self._listen(notices), name="notice-listener"
-            )
-            self._tails.add(listener)
-            listener.add_done_callback(self._tails.discard)
+        notices = self._feed.follow(self._notice_followers, Kind("notice", _due_from_doc))
+        self._listener = asyncio.get_running_loop().create_task(
+            self._listen(notices), name="notice-listener"
+        )
 
     async def _listen(self, notices: Subscription[list[Due]]) -> None:
         async for due in notices:
@@ -1005,9 +938,7 @@ class MongoStore:
             raise DuplicateRecord(f"attempt {attempt.id} is already stored") from e
         self._followers.publish(attempt)
         try:
-            await self._feed.insert_one(
-                {"_id": ObjectId(), "at": clock.now(), "origin": self._origin, "attempt": doc}
-            )
+            await self._feed.write({"attempt": doc})
         except PyMongoError as e:
             # The attempt is stored; failing its delivery over the live feed would leave the
             # delivery leased until the lease ran out, and then send it again.
@@ -1072,136 +1003,21 @@ class MongoStore:
     def follow_attempts(self) -> AsyncIterator[Attempt]:
         """This process's attempts come straight from `insert_attempt`; a task tails the feed
         for those of other processes, and stops once the subscription is dropped."""
-        return self._follow(self._followers, _Kind("attempt", attempt_from_doc))
+        return self._feed.follow(self._followers, Kind("attempt", attempt_from_doc))
 
     async def announce_profile_event(self, event: ProfileEvent) -> None:
         self._event_followers.publish(event)
-        await self._feed.insert_one(
-            {
-                "_id": ObjectId(),
-                "at": clock.now(),
-                "origin": self._origin,
-                "attempt": None,
-                "event": profile_event_to_doc(event),
-            }
-        )
+        await self._feed.write({"attempt": None, "event": profile_event_to_doc(event)})
 
     def follow_profile_events(self) -> AsyncIterator[ProfileEvent]:
-        return self._follow(self._event_followers, _Kind("event", profile_event_from_doc))
+        return self._feed.follow(self._event_followers, Kind("event", profile_event_from_doc))
 
     @property
     def feed_readers(self) -> int:
         """How many tasks read the feed for this process's followers: one per follower, each
         ending soon after its follower is dropped."""
-        return len(self._tails)
-
-    def _follow(self, followers: FanOut[T], kind: _Kind[T]) -> Subscription[T]:
-        subscription = followers.subscribe()
-        # After close the subscription just waits, rather than a reader that follows again
-        # whenever it ends spinning through ended subscriptions.
-        if not self._closed:
-            tail = asyncio.get_running_loop().create_task(
-                self._tail(weakref.ref(subscription), kind, clock.now()), name=f"{kind.field}-feed"
-            )
-            self._tails.add(tail)
-            tail.add_done_callback(self._tails.discard)
-        return subscription
-
-    async def _tail(
-        self, subscription: weakref.ref[Subscription[T]], kind: _Kind[T], since: datetime
-    ) -> None:
-        position: ObjectId | None = None
-        while True:
-            try:
-                position, since = await self._tail_once(subscription, kind, position, since)
-            except PyMongoError as e:
-                log.warning("reading the attempt feed failed (%s); reading again", e)
-            except Exception as e:
-                # Not a database failure: a reader waiting forever would never learn of it.
-                if (reader := subscription()) is not None:
-                    reader.fail(e)
-                return
-            if subscription() is None:
-                return
-            await asyncio.sleep(FEED_REOPEN_SECONDS)
-
-    async def _tail_once(
-        self,
-        subscription: weakref.ref[Subscription[T]],
-        kind: _Kind[T],
-        position: ObjectId | None,
-        since: datetime,
-    ) -> tuple[ObjectId | None, datetime]:
-        """Reads the feed until the cursor dies or the reader is gone; answers where it
-        stopped. Resumes after `position` while that entry is still there; otherwise starts
-        after the newest entry, also taking the entries before it dated from `since` on."""
-        boundary = None
-        if position is not None:
-            boundary = await self._feed.find_one({"_id": position}, {"at": 1})
-        resuming = boundary is not None
-        if boundary is None:
-            boundary = await self._feed.find_one({}, {"at": 1}, sort=[("$natural", DESCENDING)])
-        if boundary is None:
-            return position, since
-        # The filter must match the boundary entry: FerretDB's cursor only awaits new entries
-        # once it has returned one.
-        oldest = min(since, boundary["at"]) - FEED_CLOCK_SKEW
-        cursor = cast(
-            _TailCursor,
-            await self._db.cursor_command(
-                SON(
-                    [
-                        ("find", FEED),
-                        ("filter", {"at": {"$gte": oldest}}),
-                        ("tailable", True),
-                        ("awaitData", True),
-                        # FerretDB ends a tailable cursor whose first batch is short of batchSize.
-                        ("batchSize", 1),
-                    ]
-                ),
-                codec_options=self._db.codec_options,
-                max_await_time_ms=FEED_AWAIT_MS,
-            ),
-        )
-        cursor.batch_size(100)
-        passed = False
-        try:
-            while cursor.alive:
-                entry = await cursor.try_next()
-                if subscription() is None:
-                    break
-                if entry is None:
-                    continue
-                if passed:
-                    wanted = True
-                else:
-                    passed = entry["_id"] == boundary["_id"]
-                    wanted = not resuming and entry["at"] >= since
-                if passed:
-                    position, since = entry["_id"], entry["at"]
-                item = entry.get(kind.field)
-                if wanted and item is not None and entry["origin"] != self._origin:
-                    _hand_over(subscription, kind.decode(item))
-        finally:
-            await cursor.close()
-        return position, since
+        return self._feed.readers
 
 
 def _due_from_doc(notice: Doc) -> list[Due]:
     return [(d["at"], d["id"]) for d in notice["due"]]
-
-
-@dataclass(frozen=True, slots=True)
-class _Kind(Generic[T]):
-    """What a feed reader takes from each entry: the field it reads and how to decode it."""
-
-    field: str
-    decode: Callable[[Doc], T]
-
-
-def _hand_over(subscription: weakref.ref[Subscription[T]], item: T) -> None:
-    # A function of its own so that no reference to the reader outlives the call: the tail
-    # must not keep alive a subscription its reader has dropped.
-    reader = subscription()
-    if reader is not None:
-        reader.put(item)

@@ -16,7 +16,8 @@ from domain.models import AttemptOutcome, DeliveryStatus
 from domain.store import Outcome
 from storage import MemoryStore, open_store
 from storage.codec import delivery_from_doc, delivery_to_doc
-from storage.mongo import FEED, MongoStore
+from storage.mongo import MongoStore
+from storage.mongo_feed import FEED
 from tests.storage.test_store_contract import next_attempt, nothing_more
 from tests.support.factories import at, attempt, delivery, profile
 
