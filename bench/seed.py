@@ -12,6 +12,7 @@ attempt, listing deliveries) do not read old attempts.
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from datetime import timedelta
 
 from starlette.requests import Request
@@ -21,7 +22,6 @@ from starlette.routing import Route
 from catalog import ChannelKind
 from domain import clock
 from domain.accounts import hash_key
-from domain.ids import sortable_id
 from domain.models import Delivery, DeliveryStatus
 from domain.store import Store
 
@@ -29,24 +29,21 @@ CHUNK = 1000
 
 
 def finished(account_id: str, profile_id: str, count: int, start: int) -> list[Delivery]:
-    now = clock.now()
+    # A little in the past, so that deliveries measured later list first.
+    then = clock.now() - timedelta(seconds=1)
     return [
-        Delivery(
-            id=sortable_id("dlv"),
-            account_id=account_id,
-            profile_id=profile_id,
-            channel=ChannelKind.SMS,
-            values={"status": "Delivered", "ref": f"seed-{start + i}"},
-            idempotency_key=None,
+        replace(
+            Delivery.new(
+                account_id,
+                profile_id,
+                ChannelKind.SMS,
+                {"status": "Delivered", "ref": f"seed-{start + i}"},
+                None,
+                then,
+            ),
             status=DeliveryStatus.SUCCEEDED,
             attempt_count=1,
             next_attempt_at=None,
-            lease_owner=None,
-            lease_expires_at=None,
-            manual_retry=False,
-            # A little in the past, so that deliveries measured later list first.
-            created_at=now - timedelta(seconds=1),
-            updated_at=now - timedelta(seconds=1),
         )
         for i in range(count)
     ]

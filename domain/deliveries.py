@@ -10,7 +10,6 @@ from catalog import channel_of
 from domain import clock, values
 from domain.bounds import EVENTS_MAX, IDEMPOTENCY_KEY_MAX
 from domain.errors import ErrorCode, UserError
-from domain.ids import sortable_id
 from domain.models import Account, Delivery, DeliveryStatus, Profile, ProfileStatus
 from domain.pagination import decode_cursor, page_size
 from domain.store import DeliveryFilter, Store
@@ -101,24 +100,7 @@ class Deliveries:
             errors += value_errors
             if clean is None:
                 continue
-            batch.append(
-                Delivery(
-                    id=sortable_id("dlv"),
-                    account_id=account.id,
-                    profile_id=profile.id,
-                    channel=profile.channel,
-                    values=clean,
-                    idempotency_key=key,
-                    status=DeliveryStatus.PENDING,
-                    attempt_count=0,
-                    next_attempt_at=now,
-                    lease_owner=None,
-                    lease_expires_at=None,
-                    manual_retry=False,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            batch.append(Delivery.new(account.id, profile.id, profile.channel, clean, key, now))
         if errors:
             return [None] * len(events), errors
         stored = await self._store.insert_deliveries(batch)

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from catalog import BodyFormat, ChannelKind, HttpMethod
+from domain.ids import sortable_id
 
 if TYPE_CHECKING:
     from domain.authentication import Authentication
@@ -182,6 +183,34 @@ class Delivery:
     manual_retry: bool
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def new(
+        cls,
+        account_id: str,
+        profile_id: str,
+        channel: ChannelKind,
+        values: dict[str, Any],
+        idempotency_key: str | None,
+        now: datetime,
+    ) -> Delivery:
+        """A report just accepted: pending, due at once, no attempt made."""
+        return cls(
+            id=sortable_id("dlv"),
+            account_id=account_id,
+            profile_id=profile_id,
+            channel=channel,
+            values=values,
+            idempotency_key=idempotency_key,
+            status=DeliveryStatus.PENDING,
+            attempt_count=0,
+            next_attempt_at=now,
+            lease_owner=None,
+            lease_expires_at=None,
+            manual_retry=False,
+            created_at=now,
+            updated_at=now,
+        )
 
 
 class ProfileEventKind(Enum):

@@ -16,7 +16,6 @@ from domain.models import (
     AttemptOutcome,
     AttemptTrigger,
     Delivery,
-    DeliveryStatus,
     Encryption,
     EncryptionAlgorithm,
     Header,
@@ -89,22 +88,8 @@ def profile(account_id: str, **changes: Any) -> Profile:
 
 
 def delivery(account_id: str, profile_id: str, **changes: Any) -> Delivery:
-    base = Delivery(
-        id=new_id("dlv"),
-        account_id=account_id,
-        profile_id=profile_id,
-        channel=ChannelKind.SMS,
-        values={"message_id": "m-1", "status": "DELIVERED"},
-        idempotency_key=None,
-        status=DeliveryStatus.PENDING,
-        attempt_count=0,
-        next_attempt_at=T0,
-        lease_owner=None,
-        lease_expires_at=None,
-        manual_retry=False,
-        created_at=T0,
-        updated_at=T0,
-    )
+    values = {"message_id": "m-1", "status": "DELIVERED"}
+    base = Delivery.new(account_id, profile_id, ChannelKind.SMS, values, None, T0)
     return replace(base, **changes)
 
 
