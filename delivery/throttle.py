@@ -24,7 +24,6 @@ from datetime import UTC, datetime, timedelta
 
 from domain.models import Profile
 from domain.store import Slot, Store
-from storage.health import slot_id
 
 # How far ahead a process takes slots, and so how long a send may wait for one.
 HORIZON = timedelta(milliseconds=250)
@@ -132,3 +131,9 @@ class Throttle:
         due = max(now + HORIZON, self._next_due.get(key, now)) + interval
         self._next_due[key] = due
         return due
+
+
+def slot_id(profile_id: str, interval: timedelta, number: int) -> str:
+    """Slot `number` of a profile sending one callback per `interval`; the interval is part
+    of the id, so slots of an old limit never block those of a new one."""
+    return f"{profile_id}/{interval // timedelta(microseconds=1)}/{number}"

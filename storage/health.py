@@ -1,9 +1,7 @@
 """The fields of a profile document that say how its endpoint is doing, written the same way
-by both stores: status changes, failure counts, pauses and rate-limit slots."""
+by both stores: status changes, failure counts and pauses."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from domain.models import ProfileStatus
 from domain.store import StatusChange
@@ -26,9 +24,3 @@ def status_allows(doc: Doc, change: StatusChange) -> bool:
     """Whether the profile stored as `doc` may take `change`; a profile stored before
     statuses were kept has none and is active."""
     return ProfileStatus(doc.get("status") or ProfileStatus.ACTIVE.value) in change.allowed_from
-
-
-def slot_id(profile_id: str, interval: timedelta, number: int) -> str:
-    """Slot `number` of a profile sending one callback per `interval`; the interval is part
-    of the id, so slots of an old limit never block those of a new one."""
-    return f"{profile_id}/{interval // timedelta(microseconds=1)}/{number}"

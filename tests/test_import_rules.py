@@ -19,7 +19,7 @@ MAY_NOT_IMPORT: Mapping[str, frozenset[str]] = {
     "domain": frozenset(PRODUCT) - {"catalog", "domain"} | STRAWBERRY,
     "storage": frozenset({"delivery", "graph", "resolvers", "callbackd"}) | STRAWBERRY,
     "live": frozenset({"storage", "delivery", "graph", "resolvers", "callbackd"}),
-    "delivery": frozenset({"graph", "resolvers", "callbackd"}) | STRAWBERRY,
+    "delivery": frozenset({"storage", "graph", "resolvers", "callbackd"}) | STRAWBERRY,
     "graph": frozenset({"resolvers", "callbackd"}),
     "resolvers": frozenset({"storage", "callbackd"}),
     "callbackd": frozenset(),
@@ -138,8 +138,9 @@ def test_no_product_modules_import_one_another_round_a_circle() -> None:
 
 
 def test_no_package_imports_what_its_layer_may_not() -> None:
-    # Given the layers' rules: domain imports only catalog, never Strawberry; delivery no
-    # GraphQL; graph no resolver; catalog nothing of ours; only storage the database driver
+    # Given the layers' rules: domain imports only catalog, never Strawberry; delivery sees
+    # stores only through the domain's protocol and knows no GraphQL; graph no resolver;
+    # catalog nothing of ours; only storage the database driver
 
     # When every product module's imports are checked against its package's rules
     found = forbidden_imports(ROOT, PRODUCT)
