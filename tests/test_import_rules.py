@@ -9,21 +9,23 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
-PRODUCT = ("callbackd", "catalog", "delivery", "domain", "graph", "live", "resolvers", "storage")
+# Top to bottom, as in ARCHITECTURE.md: a package imports none of those above it.
+LAYERS = ("callbackd", "resolvers", "graph", "delivery", "storage", "live", "domain", "catalog")
 STRAWBERRY = frozenset({"strawberry", "graphql"})
 DATABASE_DRIVER = frozenset({"motor", "pymongo", "bson"})
-
-# Package -> the top-level packages (ours or third-party) it may not import.
-MAY_NOT_IMPORT: Mapping[str, frozenset[str]] = {
-    "catalog": frozenset(PRODUCT) - {"catalog"},
-    "domain": frozenset(PRODUCT) - {"catalog", "domain"} | STRAWBERRY,
-    "storage": frozenset({"delivery", "graph", "resolvers", "callbackd"}) | STRAWBERRY,
-    "live": frozenset({"storage", "delivery", "graph", "resolvers", "callbackd"}),
-    "delivery": frozenset({"storage", "graph", "resolvers", "callbackd"}) | STRAWBERRY,
-    "graph": frozenset({"resolvers", "callbackd"}),
-    "resolvers": frozenset({"storage", "callbackd"}),
-    "callbackd": frozenset(),
+# What a package may not import beyond the packages above it.
+ALSO_NEVER: Mapping[str, frozenset[str]] = {
+    "resolvers": frozenset({"storage"}),
+    "delivery": frozenset({"storage"}) | STRAWBERRY,
+    "storage": STRAWBERRY,
+    "domain": STRAWBERRY,
 }
+
+
+def may_not_import(package: str) -> frozenset[str]:
+    above = frozenset(LAYERS[: LAYERS.index(package)])
+    driver = DATABASE_DRIVER if package != "storage" else frozenset()
+    return above | ALSO_NEVER.get(package, frozenset()) | driver
 
 
 def module_files(root: Path, packages: tuple[str, ...]) -> dict[str, Path]:
@@ -116,8 +118,7 @@ def forbidden_imports(root: Path, packages: tuple[str, ...]) -> list[str]:
     files = module_files(root, packages)
     found: set[str] = set()
     for module, path in files.items():
-        package = module.split(".")[0]
-        banned = MAY_NOT_IMPORT[package] | (DATABASE_DRIVER if package != "storage" else set())
+        banned = may_not_import(module.split(".")[0])
         found |= {
             f"{module} imports {name}"
             for name in imported(module, path, files)
@@ -128,7 +129,7 @@ def forbidden_imports(root: Path, packages: tuple[str, ...]) -> list[str]:
 
 def test_no_product_modules_import_one_another_round_a_circle() -> None:
     # Given every product module and what it imports when it runs
-    graph = import_graph(ROOT, PRODUCT)
+    graph = import_graph(ROOT, LAYERS)
 
     # When the circles among them are looked for
     found = circles(graph)
@@ -138,12 +139,13 @@ def test_no_product_modules_import_one_another_round_a_circle() -> None:
 
 
 def test_no_package_imports_what_its_layer_may_not() -> None:
-    # Given the layers' rules: domain imports only catalog, never Strawberry; delivery sees
-    # stores only through the domain's protocol and knows no GraphQL; graph no resolver;
-    # catalog nothing of ours; only storage the database driver
+    # Given the layers' rules: no package imports one above it (so domain imports only
+    # catalog, graph no resolver, catalog nothing of ours); domain, storage and delivery no
+    # Strawberry; delivery and resolvers see stores only through domain.store; only storage
+    # the database driver
 
     # When every product module's imports are checked against its package's rules
-    found = forbidden_imports(ROOT, PRODUCT)
+    found = forbidden_imports(ROOT, LAYERS)
 
     # Then none breaks them
     assert found == []
