@@ -60,7 +60,8 @@ class _Counting(monitoring.CommandListener):
         pass
 
 
-def _profile(account_id: str) -> Profile:
+def profile(account_id: str) -> Profile:
+    """A profile of `account_id` for deliveries written straight into a store."""
     now = clock.now()
     return Profile(
         id=sortable_id("prf"),
@@ -87,14 +88,14 @@ async def _measure(url: str, database: str, stored: int, callbacks: int, count: 
     await store.start()
     try:
         account_id = sortable_id("acc")
-        profile = _profile(account_id)
-        await store.insert_profile(profile)
+        given = profile(account_id)
+        await store.insert_profile(given)
         for first in range(0, stored, seed.CHUNK):
             size = min(seed.CHUNK, stored - first)
-            await store.insert_deliveries(seed.finished(account_id, profile.id, size, first))
+            await store.insert_deliveries(seed.finished(account_id, given.id, size, first))
         reports = [
             replace(d, status=DeliveryStatus.PENDING, next_attempt_at=clock.now())
-            for d in seed.finished(account_id, profile.id, callbacks, stored)
+            for d in seed.finished(account_id, given.id, callbacks, stored)
         ]
         count.counts.clear()
         count.on = True
@@ -111,13 +112,13 @@ async def _measure(url: str, database: str, stored: int, callbacks: int, count: 
                     Attempt(
                         id=attempt_id(delivery.id, number),
                         account_id=account_id,
-                        profile_id=profile.id,
+                        profile_id=given.id,
                         delivery_id=delivery.id,
                         channel=ChannelKind.SMS,
                         number=number,
                         trigger=AttemptTrigger.EVENT,
                         outcome=AttemptOutcome.SUCCEEDED,
-                        request=SentRequest("POST", profile.endpoint, (), "{}"),
+                        request=SentRequest("POST", given.endpoint, (), "{}"),
                         status_code=200,
                         response_body="ok",
                         duration_ms=1.0,
