@@ -165,15 +165,20 @@ class MongoFeed:
         if boundary is None:
             return position, since
         # The filter must match the boundary entry: FerretDB's cursor only awaits new entries
-        # once it has returned one.
+        # once it has returned one. Past it, only entries of `kind`: a read then waits for
+        # one of them rather than returning for every attempt any process records.
         oldest = min(since, boundary["at"]) - FEED_CLOCK_SKEW
+        wanted_entries = {
+            "at": {"$gte": oldest},
+            "$or": [{"_id": boundary["_id"]}, {kind.field: {"$ne": None}}],
+        }
         cursor = cast(
             _TailCursor,
             await self._db.cursor_command(
                 SON(
                     [
                         ("find", FEED),
-                        ("filter", {"at": {"$gte": oldest}}),
+                        ("filter", wanted_entries),
                         ("tailable", True),
                         ("awaitData", True),
                         # FerretDB ends a tailable cursor whose first batch is short of batchSize.
