@@ -141,7 +141,9 @@ AttemptTriggerEnum = _graphql_enum(
         AttemptTrigger.TEST: "testCallbackProfile; belongs to no delivery.",
         AttemptTrigger.EVENT: "The first attempt of a delivery, after publishStatusEvents.",
         AttemptTrigger.RETRY: "An automatic retry after a failed attempt.",
-        AttemptTrigger.MANUAL: "An attempt of a delivery queued again by retryDelivery.",
+        AttemptTrigger.MANUAL: (
+            "An attempt of a delivery queued again by retryDelivery or replayDeliveries."
+        ),
     },
 )
 AttemptOutcomeEnum = _graphql_enum(
