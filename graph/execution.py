@@ -19,6 +19,9 @@ any of these changes shape:
   called, with their parameters, and the `grouped_field_set` and `new_defer_usages` of the
   `CollectedFields` the latter answers;
 - the key under which Strawberry keeps a field's definition in the field's `extensions`.
+
+`python -m bench.execution` measures what this saves against Strawberry's own executor, the
+public way, on the dashboard's documents: that way a page costs well over twice as much.
 """
 
 from __future__ import annotations

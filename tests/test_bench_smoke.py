@@ -150,3 +150,24 @@ def test_on_postgresql_growth_gives_the_database_cpu_at_each_size(
         "database CPU ms/callback at 100 stored",
         "database CPU ms/callback at 1,000 stored",
     ]
+
+
+def test_the_executor_comparison_answers_both_dashboard_documents_on_both_executors() -> None:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("CALLBACKD_") and k != "MONGODB_URL"
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.execution", "--requests", "2", "--rounds", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert [line[: line.index("):") + 1] for line in done.stdout.splitlines()] == [
+        "callbackProfiles(first: 50)",
+        "deliveries(first: 50)",
+    ]
