@@ -3,10 +3,10 @@ delivered callback, counted with pymongo's command monitoring.
 
 For each size, a fresh database gets that many finished deliveries (`bench.seed`), then
 `--callbacks` reports go the engine's way on the happy path: published in one batch,
-claimed in batches of the engine's concurrency, the profile read, the attempt recorded
-(stored and put on the feed), the delivery released as succeeded. No HTTP is sent: the
-figure is the store's, and carries over to a real MongoDB deployment. Starts FerretDB (on
-`--ferretdb-backend`, SQLite by default) unless MONGODB_URL is set.
+claimed in batches of the engine's concurrency, the batch's profiles read at once, the
+attempt recorded (stored and put on the feed), the delivery released as succeeded. No HTTP
+is sent: the figure is the store's, and carries over to a real MongoDB deployment. Starts
+FerretDB (on `--ferretdb-backend`, SQLite by default) unless MONGODB_URL is set.
 """
 
 from __future__ import annotations
@@ -105,8 +105,9 @@ async def _measure(url: str, database: str, stored: int, callbacks: int, count: 
         while delivered < callbacks:
             now = clock.now()
             batch = await store.claim_due("commands", now, now + LEASE, CONCURRENCY)
+            if batch:
+                await store.get_profiles(account_id, [given.id])
             for delivery in batch:
-                await store.get_profile(account_id, delivery.profile_id)
                 number = delivery.attempt_count + 1
                 await store.insert_attempt(
                     Attempt(

@@ -121,11 +121,25 @@ class Engine:
         now = clock.now()
         lease_until = now + timedelta(seconds=self._settings.lease_seconds)
         batch = await self._store.claim_due(self.owner, now, lease_until, free)
+        profiles = await self._profiles_of(batch)
         for delivery in batch:
-            task = asyncio.create_task(self._deliver(delivery))
+            profile = profiles.get((delivery.account_id, delivery.profile_id))
+            task = asyncio.create_task(self._deliver(delivery, profile))
             self._tasks[task] = delivery
             task.add_done_callback(self._finished)
         return len(batch)
+
+    async def _profiles_of(self, batch: list[Delivery]) -> dict[tuple[str, str], Profile]:
+        """The profiles of a claimed batch, one read per account rather than one per delivery:
+        a batch is mostly a few busy profiles' deliveries."""
+        wanted: dict[str, set[str]] = {}
+        for delivery in batch:
+            wanted.setdefault(delivery.account_id, set()).add(delivery.profile_id)
+        found: dict[tuple[str, str], Profile] = {}
+        for account_id, profile_ids in wanted.items():
+            for profile in await self._store.get_profiles(account_id, sorted(profile_ids)):
+                found[(account_id, profile.id)] = profile
+        return found
 
     async def _slot_freed(self) -> None:
         await asyncio.wait(list(self._tasks), return_when=asyncio.FIRST_COMPLETED)
@@ -135,8 +149,7 @@ class Engine:
         if not task.cancelled() and task.exception() is not None:
             log.error("delivery task failed", exc_info=task.exception())
 
-    async def _deliver(self, delivery: Delivery) -> None:
-        profile = await self._store.get_profile(delivery.account_id, delivery.profile_id)
+    async def _deliver(self, delivery: Delivery, profile: Profile | None) -> None:
         now = clock.now()
         if profile is None:
             await self._release(
