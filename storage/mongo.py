@@ -45,7 +45,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pymongo
@@ -119,6 +119,9 @@ UNAVAILABLE_AFTER_SECONDS = 3.0
 # How often a claimer reads the queue for due entries, unless configured otherwise: only
 # leases that ran out and work no notice told of are found this way, so it can be rare.
 SWEEP_SECONDS = 1.0
+# A lease this far from running out cannot have been claimed by another process yet, as long
+# as the processes' clocks agree to within it (which leases assume anyway).
+LEASE_MARGIN = timedelta(seconds=2)
 # How many entries a process remembers to claim, of its own and of those notices told it
 # of, each; it announces its own beyond that, and a sweep finds noticed ones beyond it.
 OWN_ENTRIES = 20_000
@@ -219,6 +222,8 @@ class MongoStore:
         self._own_entries: dict[tuple[str, int], Doc] = {}
         # Entries other processes announced: (due_at, id).
         self._noticed_due: list[Due] = []
+        # Entries this process holds the lease of, as its claim left them, oldest lease first.
+        self._leased: dict[str, Doc] = {}
         self._sweep_seconds = sweep_seconds
         self._swept_at: datetime | None = None
         self.description = f"MongoDB database {database!r}"
@@ -778,7 +783,28 @@ class MongoStore:
             if (gone := transitions.lost(entry, now)) is not None:
                 with contextlib.suppress(DuplicateRecord):
                     await self.insert_attempt(gone)
-        return [transitions.apply(e, c)["delivery"] for e, c in zip(won, changes, strict=True)]
+        taken = [transitions.apply(e, c) for e, c in zip(won, changes, strict=True)]
+        self._hold(taken, now)
+        return [e["delivery"] for e in taken]
+
+    def _hold(self, taken: list[Doc], now: datetime) -> None:
+        """Remembers the entries just leased, and forgets those whose lease ran out unreleased
+        (a send that failed inside): leases are all as long, so those come first."""
+        for delivery_id, entry in list(self._leased.items()):
+            if entry["lease"]["until"] > now:
+                break
+            del self._leased[delivery_id]
+        for entry in taken:
+            self._leased[entry["_id"]] = entry
+
+    async def _leased_entry(self, delivery_id: str, now: datetime) -> Doc | None:
+        """The entry of a delivery this process leased. While the lease has a margin left, no
+        other process may have claimed it since, so the entry is as the claim left it and
+        needs no read; past that, it is read, and may be another claimer's by then."""
+        entry = self._leased.pop(delivery_id, None)
+        if entry is not None and entry["lease"]["until"] - now > LEASE_MARGIN:
+            return entry
+        return await self._queue.find_one({"_id": delivery_id})
 
     async def _unstick(self, claim_id: str, now: datetime) -> None:
         claim = await self._claims.find_one({"_id": claim_id})
@@ -795,7 +821,7 @@ class MongoStore:
         await self._queue.delete_one({"_id": entry["_id"]})
 
     async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
-        entry = await self._queue.find_one({"_id": delivery_id})
+        entry = await self._leased_entry(delivery_id, now)
         if entry is None or not transitions.may_release(entry, owner):
             return False
         change = transitions.released(outcome, now)
@@ -809,7 +835,7 @@ class MongoStore:
     async def defer(
         self, delivery_id: str, owner: str, until: datetime | None, now: datetime
     ) -> bool:
-        entry = await self._queue.find_one({"_id": delivery_id})
+        entry = await self._leased_entry(delivery_id, now)
         if entry is None or not transitions.may_release(entry, owner):
             return False
         number = entry["lease"]["number"]

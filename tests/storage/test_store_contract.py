@@ -738,6 +738,44 @@ async def test_attempt_numbers_keep_counting_after_a_lost_lease(store: Store, ri
     )
 
 
+async def test_a_release_after_another_process_finished_the_delivery_changes_nothing(
+    store: Store, rival: Store
+) -> None:
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+    await rival.claim_due("worker-2", at(70), at(130), 10)
+    await rival.release(given.id, "worker-2", Outcome(DeliveryStatus.SUCCEEDED, 2, None), at(80))
+    finished = await rival.get_delivery(ACC, given.id)
+
+    released = await store.release(
+        given.id, "worker-1", Outcome(DeliveryStatus.FAILED, 1, None), at(85)
+    )
+
+    assert released is False
+    assert finished is not None and finished.status is DeliveryStatus.SUCCEEDED
+    assert await store.get_delivery(ACC, given.id) == finished
+
+
+async def test_the_lease_owner_releases_until_the_last_moment_of_its_lease(store: Store) -> None:
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+
+    released = await store.release(
+        given.id, "worker-1", Outcome(DeliveryStatus.SUCCEEDED, 1, None), at(69.9)
+    )
+
+    stored = await store.get_delivery(ACC, given.id)
+    assert released is True
+    assert stored is not None
+    assert (stored.status, stored.attempt_count, stored.lease_owner) == (
+        DeliveryStatus.SUCCEEDED,
+        1,
+        None,
+    )
+
+
 async def test_the_outcome_of_an_attempt_recorded_as_lost_is_refused(
     store: Store, rival: Store
 ) -> None:
