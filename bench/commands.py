@@ -7,6 +7,10 @@ claimed in batches of the engine's concurrency, the batch's profiles read at onc
 attempt recorded (stored and put on the feed), the delivery released as succeeded. No HTTP
 is sent: the figure is the store's, and carries over to a real MongoDB deployment. Starts
 FerretDB (on `--ferretdb-backend`, SQLite by default) unless MONGODB_URL is set.
+
+Each size is counted twice: with a batch's deliveries finishing one after another (no two
+writes can be grouped, the worst case) and all at once (as many as the engine's workers,
+the best case); a busy engine's sends end somewhere between.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import tempfile
 import uuid
 from collections import Counter
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from pymongo import monitoring
@@ -33,6 +37,7 @@ from domain.models import (
     Attempt,
     AttemptOutcome,
     AttemptTrigger,
+    Delivery,
     DeliveryStatus,
     Profile,
     SentRequest,
@@ -83,7 +88,9 @@ def profile(account_id: str) -> Profile:
     )
 
 
-async def _measure(url: str, database: str, stored: int, callbacks: int, count: _Counting) -> str:
+async def _measure(
+    url: str, database: str, stored: int, callbacks: int, together: bool, count: _Counting
+) -> str:
     store = MongoStore(url, database)
     await store.start()
     try:
@@ -107,7 +114,8 @@ async def _measure(url: str, database: str, stored: int, callbacks: int, count: 
             batch = await store.claim_due("commands", now, now + LEASE, CONCURRENCY)
             if batch:
                 await store.get_profiles(account_id, [given.id])
-            for delivery in batch:
+
+            async def deliver(delivery: Delivery, now: datetime = now) -> None:
                 number = delivery.attempt_count + 1
                 await store.insert_attempt(
                     Attempt(
@@ -133,12 +141,19 @@ async def _measure(url: str, database: str, stored: int, callbacks: int, count: 
                     Outcome(DeliveryStatus.SUCCEEDED, number, None),
                     clock.now(),
                 )
+
+            if together:
+                await asyncio.gather(*(deliver(d) for d in batch))
+            else:
+                for delivery in batch:
+                    await deliver(delivery)
             delivered += len(batch)
         count.on = False
         total = sum(count.counts.values()) - published
         kinds = ", ".join(f"{name} {n / callbacks:.2f}" for name, n in sorted(count.counts.items()))
         return (
-            f"{stored:>7} stored: {total / callbacks:.2f} commands per callback after "
+            f"{stored:>7} stored, {'all at once' if together else 'one by one'}: "
+            f"{total / callbacks:.2f} commands per callback after "
             f"publishing ({published} commands to publish {callbacks}); all commands per "
             f"callback: {kinds}"
         )
@@ -151,10 +166,13 @@ async def _run(stores: Stores, sizes: list[int], callbacks: int) -> list[str]:
     monitoring.register(count)
     lines = []
     for size in sizes:
-        env = await stores.env(MONGODB, f"commands{size}")
-        lines.append(
-            await _measure(env["MONGODB_URL"], env["CALLBACKD_DATABASE"], size, callbacks, count)
-        )
+        for together in (False, True):
+            env = await stores.env(MONGODB, f"commands{size}{'t' if together else 's'}")
+            lines.append(
+                await _measure(
+                    env["MONGODB_URL"], env["CALLBACKD_DATABASE"], size, callbacks, together, count
+                )
+            )
     return lines
 
 

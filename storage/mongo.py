@@ -104,6 +104,7 @@ from storage.codec import (
     sealed_fields_to_doc,
     signing_secrets_to_docs,
 )
+from storage.grouped import Grouped
 from storage.mongo_feed import Kind, MongoFeed
 
 log = logging.getLogger("callbackd.storage")
@@ -224,6 +225,9 @@ class MongoStore:
         self._noticed_due: list[Due] = []
         # Entries this process holds the lease of, as its claim left them, oldest lease first.
         self._leased: dict[str, Doc] = {}
+        # Deliveries finished by this process's workers at about the same time are written
+        # together: two commands for the group rather than two for each.
+        self._leaving: Grouped[tuple[Doc, transitions.Change]] = Grouped(self._leave_all)
         self._sweep_seconds = sweep_seconds
         self._swept_at: datetime | None = None
         self.description = f"MongoDB database {database!r}"
@@ -276,6 +280,7 @@ class MongoStore:
             await self._accounts.update_one({"_id": account["_id"]}, {"$unset": {"key_hash": ""}})
 
     async def close(self) -> None:
+        await self._leaving.drain()
         self._followers.end_all()
         self._event_followers.end_all()
         self._notice_followers.end_all()
@@ -813,12 +818,23 @@ class MongoStore:
             await self._queue.update_one({"_id": claim["delivery_id"]}, _update(change))
 
     async def _leave(self, entry: Doc, change: transitions.Change) -> None:
-        """Writes the delivery as it ends up, then drops its entry: a process stopped between
-        the two leaves an entry that is claimed again once its lease runs out."""
-        final = {**entry["delivery"], **change.delivery}
-        del final["_id"]
-        await self._deliveries.update_one({"_id": entry["_id"]}, {"$set": final})
-        await self._queue.delete_one({"_id": entry["_id"]})
+        await self._leaving((entry, change))
+
+    async def _leave_all(self, left: list[tuple[Doc, transitions.Change]]) -> None:
+        """Writes the deliveries as they end up, then drops their entries: a process stopped
+        between the two leaves entries that are claimed again once their leases run out."""
+        updates = []
+        for entry, change in left:
+            final = {**entry["delivery"], **change.delivery}
+            del final["_id"]
+            updates.append(UpdateOne({"_id": entry["_id"]}, {"$set": final}))
+        await self._deliveries.bulk_write(updates, ordered=False)
+        ids = [entry["_id"] for entry, _ in left]
+        # By `_id` alone when it is one: the filter FerretDB hands to its backend.
+        if len(ids) == 1:
+            await self._queue.delete_one({"_id": ids[0]})
+        else:
+            await self._queue.delete_many({"_id": {"$in": ids}})
 
     async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
         entry = await self._leased_entry(delivery_id, now)

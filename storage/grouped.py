@@ -1,0 +1,49 @@
+"""Writes many tasks make at about the same time, made as one command: while one group is
+being written, the next gathers, and each caller returns once its own group is written."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Grouped(Generic[T]):
+    def __init__(self, write: Callable[[list[T]], Awaitable[None]]) -> None:
+        self._write = write
+        self._waiting: list[tuple[T, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def __call__(self, item: T) -> None:
+        """Writes `item` with whatever else is waiting; raises what writing its group raised."""
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        self._waiting.append((item, done))
+        if self._writer is None or self._writer.done():
+            self._writer = loop.create_task(self._write_groups(), name="grouped-writes")
+        await done
+
+    async def drain(self) -> None:
+        """Waits until everything handed in so far is written (or failed)."""
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                await self._writer
+
+    async def _write_groups(self) -> None:
+        # No wait for a group to fill: a lone write goes at once, and writes that arrive
+        # while one is in flight go together next.
+        while self._waiting:
+            group, self._waiting = self._waiting, []
+            try:
+                await self._write([item for item, _ in group])
+            except Exception as e:
+                for _, done in group:
+                    if not done.done():
+                        done.set_exception(e)
+            else:
+                for _, done in group:
+                    if not done.done():
+                        done.set_result(None)
