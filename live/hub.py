@@ -2,7 +2,7 @@
 
 One reader follows the store's attempt feed (which carries attempts of every process sharing
 the store) while anyone subscribes, and stops with the last subscriber: following the feed
-costs the database work (on FerretDB it rereads the feed every few milliseconds), which a
+costs the database work (on FerretDB it rereads the feed several times a second), which a
 process nobody watches should not spend. Each subscriber gets a bounded queue, so a slow one
 cannot grow memory without end: it is cut off instead.
 """

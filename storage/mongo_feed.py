@@ -37,11 +37,14 @@ _NAMESPACE_EXISTS = 48
 
 FEED = "attempt_feed"
 # The feed only has to outlast how far a reader can fall behind; older attempts are in
-# `attempts`. Kept small because FerretDB rescans the whole collection while it awaits data.
+# `attempts`. Kept small because FerretDB rescans the whole collection at every read.
 FEED_BYTES = 16 * 1024 * 1024
 FEED_DOCS = 10_000
-# How long one read of the feed waits for new attempts before asking again.
-FEED_AWAIT_MS = 1000
+# How long a tail waits after a read that found no new entries before reading again. The
+# tail waits itself rather than having the server await data: FerretDB (1.24) ends such a
+# wait by its deadline even in the middle of rereading the feed, and then drops the entries
+# that read had found, or leaves the cursor behind entries it returned, which come again.
+FEED_POLL_SECONDS = 0.1
 FEED_REOPEN_SECONDS = 0.5
 # Feed entries are dated by the clock of the process that wrote them; a reader also takes
 # entries this much older than its starting point, in case that clock runs behind.
@@ -164,7 +167,7 @@ class MongoFeed:
             boundary = await self._entries.find_one({}, {"at": 1}, sort=[("$natural", DESCENDING)])
         if boundary is None:
             return position, since
-        # The filter must match the boundary entry: FerretDB's cursor only awaits new entries
+        # The filter must match the boundary entry: FerretDB's cursor only finds new entries
         # once it has returned one. Past it, only entries of `kind`: a read then waits for
         # one of them rather than returning for every attempt any process records.
         oldest = min(since, boundary["at"]) - FEED_CLOCK_SKEW
@@ -180,13 +183,11 @@ class MongoFeed:
                         ("find", FEED),
                         ("filter", wanted_entries),
                         ("tailable", True),
-                        ("awaitData", True),
                         # FerretDB ends a tailable cursor whose first batch is short of batchSize.
                         ("batchSize", 1),
                     ]
                 ),
                 codec_options=self._db.codec_options,
-                max_await_time_ms=FEED_AWAIT_MS,
             ),
         )
         cursor.batch_size(100)
@@ -197,6 +198,7 @@ class MongoFeed:
                 if subscription() is None:
                     break
                 if entry is None:
+                    await asyncio.sleep(FEED_POLL_SECONDS)
                     continue
                 if passed:
                     wanted = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC
@@ -24,6 +25,7 @@ from tests.support.factories import at, attempt, delivery, profile
 pytestmark = pytest.mark.mongo
 
 Doc = dict[str, Any]
+STREAMED = 150
 
 
 @pytest.fixture
@@ -84,6 +86,31 @@ async def test_attempts_of_another_process_reach_followers_once(
         got = [await next_attempt(feed), await next_attempt(feed)]
         assert sorted(got, key=lambda a: a.id) == sorted([remote, local], key=lambda a: a.id)
         assert await nothing_more(feed)
+    finally:
+        await elsewhere.close()
+
+
+async def test_a_stream_of_another_processs_attempts_reaches_a_follower_each_once_in_order(
+    mongo_store: MongoStore, mongodb_url: str, mongo_database: str
+) -> None:
+    # Given a follower, and another process recording attempts at uneven intervals, so that
+    # they land at every point of the follower's reads and of its waits between them
+    elsewhere = MongoStore(mongodb_url, mongo_database)
+    await elsewhere.start()
+    try:
+        feed = mongo_store.follow_attempts()
+        recorded = [attempt("acc_one", f"dlv_{n}") for n in range(STREAMED)]
+        pauses = random.Random(7)
+
+        # When they are recorded
+        for each in recorded:
+            await elsewhere.insert_attempt(each)
+            await asyncio.sleep(pauses.uniform(0, 0.03))
+
+        # Then the follower gets each of them, in order, and none again later
+        got = [await next_attempt(feed) for _ in recorded]
+        assert [a.id for a in got] == [a.id for a in recorded]
+        assert await nothing_more(feed, seconds=3)
     finally:
         await elsewhere.close()
 
