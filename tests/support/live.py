@@ -82,9 +82,15 @@ class Subscriber:
             await self._task
 
     async def wait_for(self, count: int, timeout: float = 10) -> list[dict[str, Any]]:
-        async with asyncio.timeout(timeout):
-            while len(self.received) < count:
-                await asyncio.sleep(0.02)
+        try:
+            async with asyncio.timeout(timeout):
+                while len(self.received) < count:
+                    await asyncio.sleep(0.02)
+        except TimeoutError:
+            # Which ones arrived tells a late subscription (the first missing) from a lost one.
+            raise AssertionError(
+                f"{len(self.received)} of {count} results within {timeout} s: {self.received}"
+            ) from None
         return self.received
 
 
