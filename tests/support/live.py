@@ -4,8 +4,10 @@ subscriber of deliveryAttempts, and the calls that make attempts happen."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
+import httpx
 import pytest
 from gql import Client, GraphQLRequest, gql
 from gql.transport.httpx import HTTPXAsyncTransport
@@ -30,6 +32,10 @@ mutation ($id: ID!) { testCallbackProfile(id: $id) { attempt { id outcome } } }
 """)
 
 
+# Long enough for a loaded server to take a subscription on.
+REGISTERING_SECONDS = 10
+
+
 def http_client(srv: server.ServerProcess, key: str) -> Client:
     transport = HTTPXAsyncTransport(url=srv.url, headers={"authorization": f"Bearer {key}"})
     return Client(transport=transport)
@@ -44,6 +50,14 @@ def ws_client(srv: server.ServerProcess, key: str) -> Client:
     return Client(transport=transport)
 
 
+async def live_subscribers(srv: server.ServerProcess) -> int:
+    """How many live subscribers the server says it serves on /healthz."""
+    async with httpx.AsyncClient(trust_env=False) as client:
+        response = await client.get(f"http://127.0.0.1:{srv.port}/healthz")
+    count: int = response.json()["subscriptions"]["subscribers"]
+    return count
+
+
 class Subscriber:
     """Collects what one subscription receives, in the background: the value of the
     document's root field (the first it names)."""
@@ -56,6 +70,7 @@ class Subscriber:
         **variables: Any,
     ) -> None:
         self.received: list[dict[str, Any]] = []
+        self._srv = srv
         self._client = ws_client(srv, key)
         self._document = document
         self._variables = variables
@@ -69,10 +84,17 @@ class Subscriber:
                 self.received.append(next(iter(result.values())))
 
     async def __aenter__(self) -> Subscriber:
+        before = await live_subscribers(self._srv)
         self._task = asyncio.create_task(self._run())
-        # graphql-transport-ws acknowledges the connection, not the subscription; give the
-        # server a moment to register it.
-        await asyncio.sleep(0.5)
+        # graphql-transport-ws acknowledges the connection, not the subscription: the
+        # server's count of the subscribers it serves tells when it has taken this one on.
+        # A fixed pause was too short on a loaded machine, and what happened before the
+        # server took the subscription on is not sent to it. A subscriber of an earlier test
+        # that the server lets go meanwhile hides the rise: then the wait ends by the clock.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(REGISTERING_SECONDS):
+                while await live_subscribers(self._srv) <= before and not self._task.done():
+                    await asyncio.sleep(0.02)
         return self
 
     async def __aexit__(self, *_: object) -> None:
