@@ -128,10 +128,18 @@ def stop(server: ServerProcess) -> None:
 @contextlib.contextmanager
 def running(env: dict[str, str], port: int | None = None) -> Iterator[ServerProcess]:
     server = start(env, port)
+    failed = False
     try:
         yield server
+    except BaseException:
+        failed = True
+        raise
     finally:
         stop(server)
+        if failed:
+            # pytest shows what a failing test printed: here the server's side of it, such
+            # as the traceback behind an INTERNAL_SERVER_ERROR.
+            print(f"callbackd on port {server.port} said:\n{''.join(server.lines)}")
 
 
 def create_account(env: dict[str, str], name: str) -> str:
