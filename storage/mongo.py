@@ -1,7 +1,7 @@
 """The MongoDB store, through motor; shared by any number of server and worker processes.
 
 Uses only what MongoDB 6+ and FerretDB 1.24 both offer: no transactions, no change streams,
-no TTL or partial indexes. Two consequences shape this module:
+no TTL or partial indexes. What shapes this module:
 
 - Idempotency keys live in their own collection, one document per (account, key) with the
   key as `_id`, because a unique index over deliveries would also forbid two deliveries
@@ -34,6 +34,9 @@ no TTL or partial indexes. Two consequences shape this module:
   exclusive on every server, and only the holder of a claim moves its entry on. Expiry's
   delete is the one such write that touches deliveries: on FerretDB it could remove a
   delivery that reached the retention age in the very moment it was queued again by hand.
+- The lease holder releases from the entry its claim left, without reading it again, while
+  the lease has `LEASE_MARGIN` to run; deliveries finished at about the same time are
+  written together (`storage.grouped`).
 """
 
 from __future__ import annotations
