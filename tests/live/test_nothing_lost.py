@@ -6,9 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import defaultdict
-from typing import Any
 
-import httpx
 import pytest
 from starlette.responses import Response
 
@@ -41,24 +39,11 @@ query ($after: String, $status: DeliveryStatus) {
 REPORTS = 300
 
 
-def graphql(url: str, key: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    response = httpx.post(
-        url,
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {key}"},
-        timeout=30,
-    )
-    body: dict[str, Any] = response.json()
-    assert "errors" not in body, body
-    data: dict[str, Any] = body["data"]
-    return data
-
-
 def all_deliveries(url: str, key: str) -> dict[str, str]:
     found: dict[str, str] = {}
     after = None
     while True:
-        page = graphql(url, key, DELIVERIES, {"after": after})["deliveries"]
+        page = server.graphql(url, key, DELIVERIES, {"after": after})["deliveries"]
         found.update({e["node"]["id"]: e["node"]["status"] for e in page["edges"]})
         if not page["pageInfo"]["hasNextPage"]:
             return found
@@ -82,7 +67,7 @@ async def test_sigkill_mid_run_loses_no_report(mongodb_url: str) -> None:
         first = await asyncio.to_thread(server.start, env, port)
         try:
             created = await asyncio.to_thread(
-                graphql, first.url, key, CREATE, {"endpoint": receiver.url}
+                server.graphql, first.url, key, CREATE, {"endpoint": receiver.url}
             )
             profile_id = created["createCallbackProfile"]["callbackProfile"]["id"]
             delivery_of: dict[str, str] = {}
@@ -94,7 +79,9 @@ async def test_sigkill_mid_run_loses_no_report(mongodb_url: str) -> None:
                     }
                     for n in range(start, start + 100)
                 ]
-                data = await asyncio.to_thread(graphql, first.url, key, PUBLISH, {"events": events})
+                data = await asyncio.to_thread(
+                    server.graphql, first.url, key, PUBLISH, {"events": events}
+                )
                 for n, d in zip(
                     range(start, start + 100),
                     data["publishStatusEvents"]["deliveries"],

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from tests.live.test_rival_processes import PUBLISH, all_deliveries, graphql, worker
+from tests.live.test_rival_processes import PUBLISH, all_deliveries
 from tests.support import server
 from tests.support.receiver import running_receiver
 
@@ -35,11 +35,11 @@ async def test_two_workers_send_each_held_back_callback_once_with_one_attempt(
     async with running_receiver() as receiver:
         with (
             server.running({**env, "CALLBACKD_WORKERS": "0"}) as api,
-            worker({**env, "CALLBACKD_WORKERS": "8"}),
-            worker({**env, "CALLBACKD_WORKERS": "8"}),
+            server.worker({**env, "CALLBACKD_WORKERS": "8"}),
+            server.worker({**env, "CALLBACKD_WORKERS": "8"}),
         ):
             created = await asyncio.to_thread(
-                graphql, api.url, key, CREATE, {"endpoint": receiver.url}
+                server.graphql, api.url, key, CREATE, {"endpoint": receiver.url}
             )
             profile_id = created["createCallbackProfile"]["callbackProfile"]["id"]
 
@@ -48,7 +48,9 @@ async def test_two_workers_send_each_held_back_callback_once_with_one_attempt(
                 {"callbackProfileId": profile_id, "values": {"ref": f"r-{n}"}}
                 for n in range(REPORTS)
             ]
-            data = await asyncio.to_thread(graphql, api.url, key, PUBLISH, {"events": events})
+            data = await asyncio.to_thread(
+                server.graphql, api.url, key, PUBLISH, {"events": events}
+            )
             published = {d["id"] for d in data["publishStatusEvents"]["deliveries"]}
             async with asyncio.timeout(120):
                 while True:

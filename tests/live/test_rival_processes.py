@@ -4,16 +4,11 @@ one process, and a worker killed mid-run loses nothing and makes no attempt coun
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
-import subprocess
-import sys
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from starlette.responses import Response
 
@@ -47,45 +42,15 @@ REPORTS = 300
 BATCH = 50
 
 
-def graphql(url: str, key: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    response = httpx.post(
-        url,
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {key}"},
-        timeout=30,
-    )
-    body: dict[str, Any] = response.json()
-    assert "errors" not in body, body
-    data: dict[str, Any] = body["data"]
-    return data
-
-
 def all_deliveries(url: str, key: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     after = None
     while True:
-        page = graphql(url, key, DELIVERIES, {"after": after})["deliveries"]
+        page = server.graphql(url, key, DELIVERIES, {"after": after})["deliveries"]
         found += [e["node"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
             return found
         after = page["pageInfo"]["endCursor"]
-
-
-@contextlib.contextmanager
-def worker(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "callbackd.cli", "worker"],
-        cwd=server.ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-        process.wait(10)
 
 
 async def test_two_servers_and_two_workers_send_each_attempt_once_through_a_kill(
@@ -109,11 +74,11 @@ async def test_two_servers_and_two_workers_send_each_attempt_once_through_a_kill
         with (
             server.running({**env, "CALLBACKD_WORKERS": "4"}) as first,
             server.running({**env, "CALLBACKD_WORKERS": "4"}) as second,
-            worker({**env, "CALLBACKD_WORKERS": "8"}) as doomed,
-            worker({**env, "CALLBACKD_WORKERS": "8"}),
+            server.worker({**env, "CALLBACKD_WORKERS": "8"}) as doomed,
+            server.worker({**env, "CALLBACKD_WORKERS": "8"}),
         ):
             created = await asyncio.to_thread(
-                graphql, first.url, key, CREATE, {"endpoint": receiver.url}
+                server.graphql, first.url, key, CREATE, {"endpoint": receiver.url}
             )
             profile_id = created["createCallbackProfile"]["callbackProfile"]["id"]
 
@@ -126,7 +91,7 @@ async def test_two_servers_and_two_workers_send_each_attempt_once_through_a_kill
                 ]
                 through = first if start // BATCH % 2 == 0 else second
                 data = await asyncio.to_thread(
-                    graphql, through.url, key, PUBLISH, {"events": events}
+                    server.graphql, through.url, key, PUBLISH, {"events": events}
                 )
                 published |= {d["id"] for d in data["publishStatusEvents"]["deliveries"]}
             await receiver.wait_for(REPORTS // 4, timeout=60)

@@ -5,11 +5,8 @@ apart, a report published after its first sweep is still delivered."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 import uuid
 
-import httpx
 import pytest
 
 from tests.support import server
@@ -36,17 +33,6 @@ mutation ($id: ID!, $ref: String!) {
 SWEEP_SECONDS = "3600"
 
 
-def post(url: str, key: str, query: str, variables: dict[str, str]) -> dict[str, object]:
-    response = httpx.post(
-        url,
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {key}"},
-        timeout=30,
-    )
-    data: dict[str, object] = response.json()["data"]
-    return data
-
-
 def published_id(data: dict[str, object]) -> str:
     payload = data["publishStatusEvents"]
     assert isinstance(payload, dict)
@@ -65,23 +51,18 @@ async def test_a_worker_delivers_what_a_server_without_workers_announced(
     )
     key = await asyncio.to_thread(server.create_account, env, "told")
     with server.running({**env, "CALLBACKD_WORKERS": "0"}) as api:
-        created = await asyncio.to_thread(post, api.url, key, CREATE, {"endpoint": receiver.url})
+        created = await asyncio.to_thread(
+            server.graphql, api.url, key, CREATE, {"endpoint": receiver.url}
+        )
         profile = created["createCallbackProfile"]
         assert isinstance(profile, dict)
         profile_id = profile["callbackProfile"]["id"]
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "callbackd.cli", "worker"],
-            cwd=server.ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
+        with server.worker(env) as worker:
             # and a first report delivered, so that the worker's first sweep, on starting,
             # is behind it whichever way that report reached it
             first = published_id(
                 await asyncio.to_thread(
-                    post, api.url, key, PUBLISH, {"id": profile_id, "ref": "first"}
+                    server.graphql, api.url, key, PUBLISH, {"id": profile_id, "ref": "first"}
                 )
             )
             await receiver.wait_for(1, timeout=30)
@@ -89,15 +70,12 @@ async def test_a_worker_delivers_what_a_server_without_workers_announced(
             # When a second report is published through the server
             second = published_id(
                 await asyncio.to_thread(
-                    post, api.url, key, PUBLISH, {"id": profile_id, "ref": "second"}
+                    server.graphql, api.url, key, PUBLISH, {"id": profile_id, "ref": "second"}
                 )
             )
 
             # Then the worker delivers it, long before it would read the queue again
             got = await receiver.wait_for(2, timeout=30)
-        finally:
-            worker.terminate()
-            worker.wait(10)
 
     assert [r.headers["webhook-id"] for r in got] == [first, second]
     assert worker.returncode == 0

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 import uuid
 
-import httpx
 import pytest
 
 from tests.support import server
@@ -33,44 +30,25 @@ mutation ($id: ID!) {
 """
 
 
-def post(url: str, key: str, query: str, variables: dict[str, str]) -> dict[str, object]:
-    response = httpx.post(
-        url,
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {key}"},
-        timeout=30,
-    )
-    data: dict[str, object] = response.json()["data"]
-    return data
-
-
 async def test_separate_worker_delivers_for_a_server_without_workers(
     mongodb_url: str, receiver: Receiver
 ) -> None:
     env = server.server_env(mongodb_url, CALLBACKD_DATABASE=f"worker_{uuid.uuid4().hex[:12]}")
     key = await asyncio.to_thread(server.create_account, env, "scaled")
     with server.running({**env, "CALLBACKD_WORKERS": "0"}) as api:
-        created = await asyncio.to_thread(post, api.url, key, CREATE, {"endpoint": receiver.url})
+        created = await asyncio.to_thread(
+            server.graphql, api.url, key, CREATE, {"endpoint": receiver.url}
+        )
         profile = created["createCallbackProfile"]
         assert isinstance(profile, dict)
         published = await asyncio.to_thread(
-            post, api.url, key, PUBLISH, {"id": profile["callbackProfile"]["id"]}
+            server.graphql, api.url, key, PUBLISH, {"id": profile["callbackProfile"]["id"]}
         )
         await asyncio.sleep(0.5)
         assert receiver.received == []
 
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "callbackd.cli", "worker"],
-            cwd=server.ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
+        with server.worker(env) as worker:
             got = await receiver.wait_for(2, timeout=20)
-        finally:
-            worker.terminate()
-            worker.wait(10)
 
     payload = published["publishStatusEvents"]
     assert isinstance(payload, dict)

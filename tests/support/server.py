@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -153,3 +154,36 @@ def create_account(env: dict[str, str], name: str) -> str:
         timeout=60,
     )
     return done.stdout.strip().splitlines()[-1]
+
+
+def graphql(url: str, key: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """Runs a document that must succeed against a server process; answers its data."""
+    response = httpx.post(
+        url,
+        json={"query": query, "variables": variables},
+        headers={"authorization": f"Bearer {key}"},
+        timeout=30,
+    )
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+@contextlib.contextmanager
+def worker(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    """`callbackd worker` as a separate process, stopped with SIGTERM on leaving unless a
+    test killed it first."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "callbackd.cli", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        process.wait(10)
