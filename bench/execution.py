@@ -18,6 +18,7 @@ from typing import Any
 
 import strawberry
 
+from bench.api import CREATE_PROFILE, PUBLISH
 from bench.bare import DELIVERIES_QUERY, PROFILES_QUERY
 from callbackd.config import load
 from callbackd.services import build
@@ -27,14 +28,6 @@ from graph.profile_types import CallbackProfile
 from resolvers.schema import Mutation, Query, Subscription, delivery_pages, schema
 
 PROFILES = 50
-CREATE = """
-mutation($input: CreateCallbackProfileInput!) {
-  createCallbackProfile(input: $input) { callbackProfile { id } userErrors { message } }
-}"""
-PUBLISH = """
-mutation($events: [StatusEventInput!]!) {
-  publishStatusEvents(events: $events) { deliveries { id } userErrors { message } }
-}"""
 
 
 def _public_schema() -> strawberry.Schema:
@@ -76,7 +69,7 @@ async def measure(requests: int, rounds: int) -> dict[str, dict[str, Any]]:
                 "variables": ["status", "ref"],
             }
             created = await schema.execute(
-                CREATE, variable_values={"input": profile}, context_value=context
+                CREATE_PROFILE, variable_values={"input": profile}, context_value=context
             )
             assert created.data is not None, created.errors
             profile_id = created.data["createCallbackProfile"]["callbackProfile"]["id"]
