@@ -18,18 +18,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
-import uuid
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from pymongo import monitoring
 
 from bench import ferretdb, seed
-from bench.processes import Children
-from bench.stores import MONGODB, Stores
+from bench.stores import MONGODB, Stores, standalone
 from catalog import BodyFormat, ChannelKind, HttpMethod
 from domain import clock
 from domain.ids import attempt_id, sortable_id
@@ -182,14 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--callbacks", type=int, default=320)
     parser.add_argument("--ferretdb-backend", choices=ferretdb.BACKENDS, default=ferretdb.SQLITE)
     args = parser.parse_args(argv)
-    with Children(Path(tempfile.mkdtemp(prefix="callbackd-commands-"))) as children:
-        stores = Stores(children, uuid.uuid4().hex[:8], args.ferretdb_backend)
-        try:
-            for line in asyncio.run(_run(stores, args.stored, args.callbacks)):
-                print(line)
-        finally:
-            stores.drop_all()
-            children.stop_all()
+    with standalone("callbackd-commands-", args.ferretdb_backend) as (_, stores):
+        for line in asyncio.run(_run(stores, args.stored, args.callbacks)):
+            print(line)
     return 0
 
 

@@ -21,12 +21,9 @@ import argparse
 import asyncio
 import json
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import connect
@@ -35,7 +32,7 @@ from websockets.typing import Subprotocol
 from bench import receiving, server
 from bench.api import CREATE_PROFILE, Api
 from bench.processes import Children, free_port, python, python_env
-from bench.stores import MONGODB, Stores
+from bench.stores import MONGODB, Stores, standalone
 
 BATCH = 1000
 WAIT_SECONDS = 600
@@ -191,18 +188,12 @@ async def auto_disable(children: Children, stores: Stores, failures: int) -> str
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="callbackd-health-"))
-    with Children(workdir) as children:
-        stores = Stores(children, uuid.uuid4().hex[:8])
-        try:
-            print(
-                asyncio.run(rate_limit(children, stores, args.reports, args.rate, args.workers)),
-                flush=True,
-            )
-            print(asyncio.run(auto_disable(children, stores, args.failures)), flush=True)
-        finally:
-            stores.drop_all()
-            children.stop_all()
+    with standalone("callbackd-health-") as (children, stores):
+        print(
+            asyncio.run(rate_limit(children, stores, args.reports, args.rate, args.workers)),
+            flush=True,
+        )
+        print(asyncio.run(auto_disable(children, stores, args.failures)), flush=True)
     return 0
 
 

@@ -16,19 +16,15 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
-import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from ipaddress import ip_network
-from pathlib import Path
 
 import httpx
 
 from bench import ferretdb, seed
 from bench.commands import profile
-from bench.processes import Children
-from bench.stores import EMBEDDED, MONGODB, Stores
+from bench.stores import EMBEDDED, MONGODB, Stores, standalone
 from delivery.dispatch import Dispatcher
 from delivery.engine import Engine, EngineSettings
 from delivery.guard import Guard
@@ -194,14 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--ferretdb-backend", choices=ferretdb.BACKENDS, default=ferretdb.SQLITE)
     args = parser.parse_args(argv)
-    with Children(Path(tempfile.mkdtemp(prefix="callbackd-retry-timing-"))) as children:
-        stores = Stores(children, uuid.uuid4().hex[:8], args.ferretdb_backend)
-        try:
-            for line in asyncio.run(_run(stores, args.stores, args.stored, args.reports)):
-                print(line)
-        finally:
-            stores.drop_all()
-            children.stop_all()
+    with standalone("callbackd-retry-timing-", args.ferretdb_backend) as (_, stores):
+        for line in asyncio.run(_run(stores, args.stores, args.stored, args.reports)):
+            print(line)
     return 0
 
 

@@ -13,16 +13,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
 import time
-import uuid
 from collections import Counter
-from pathlib import Path
 
 from bench import receiving, server
 from bench.api import Api
 from bench.processes import Children, python, python_env
-from bench.stores import MONGODB, Stores
+from bench.stores import MONGODB, Stores, standalone
 
 BATCH = 100
 WAIT_SECONDS = 300
@@ -69,14 +66,8 @@ async def _run(children: Children, stores: Stores, reports: int, workers: int) -
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="callbackd-rivals-"))
-    with Children(workdir) as children:
-        stores = Stores(children, uuid.uuid4().hex[:8])
-        try:
-            print(asyncio.run(_run(children, stores, args.reports, args.workers)))
-        finally:
-            stores.drop_all()
-            children.stop_all()
+    with standalone("callbackd-rivals-") as (children, stores):
+        print(asyncio.run(_run(children, stores, args.reports, args.workers)))
     return 0
 
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
+import tempfile
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pymongo
 
@@ -69,3 +74,18 @@ class Stores:
             for database in self.databases:
                 client.drop_database(database)
         self.databases.clear()
+
+
+@contextlib.contextmanager
+def standalone(
+    prefix: str, ferretdb_backend: str = ferretdb.SQLITE
+) -> Iterator[tuple[Children, Stores]]:
+    """The processes and stores of a bench command run on its own, in a new folder named
+    from `prefix`; on leaving, the run's databases are dropped and its processes stopped."""
+    with Children(Path(tempfile.mkdtemp(prefix=prefix))) as children:
+        stores = Stores(children, uuid.uuid4().hex[:8], ferretdb_backend)
+        try:
+            yield children, stores
+        finally:
+            stores.drop_all()
+            children.stop_all()

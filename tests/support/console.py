@@ -7,8 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
-
+from tests.support import server
 from tests.support.browser import Tab
 
 PUBLISH = """
@@ -77,16 +76,7 @@ async def fill_create_form(tab: Tab, title: str, endpoint: str) -> None:
 
 def call(base: str, key: str, query: str, **variables: Any) -> dict[str, Any]:
     """A GraphQL call over HTTP, as the messaging platform or another client makes it."""
-    response = httpx.post(
-        f"{base}/graphql",
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {key}"},
-        timeout=30,
-    )
-    body: dict[str, Any] = response.json()
-    assert "errors" not in body, body
-    data: dict[str, Any] = body["data"]
-    return data
+    return server.graphql(f"{base}/graphql", key, query, variables)
 
 
 def create_profile(base: str, key: str, endpoint: str, title: str) -> str:
