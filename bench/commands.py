@@ -48,17 +48,24 @@ LEASE = timedelta(seconds=60)
 class _Counting(monitoring.CommandListener):
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
+        self.micros: Counter[str] = Counter()
         self.on = False
+
+    def clear(self) -> None:
+        self.counts.clear()
+        self.micros.clear()
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         if self.on:
             self.counts[event.command_name] += 1
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
+        if self.on:
+            self.micros[event.command_name] += event.duration_micros
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
+        if self.on:
+            self.micros[event.command_name] += event.duration_micros
 
 
 def profile(account_id: str) -> Profile:
@@ -100,10 +107,11 @@ async def _measure(
             replace(d, status=DeliveryStatus.PENDING, next_attempt_at=clock.now())
             for d in seed.finished(account_id, given.id, callbacks, stored)
         ]
-        count.counts.clear()
+        count.clear()
         count.on = True
         await store.insert_deliveries(reports)
         published = sum(count.counts.values())
+        count.clear()
         delivered = 0
         while delivered < callbacks:
             now = clock.now()
@@ -145,13 +153,16 @@ async def _measure(
                     await deliver(delivery)
             delivered += len(batch)
         count.on = False
-        total = sum(count.counts.values()) - published
-        kinds = ", ".join(f"{name} {n / callbacks:.2f}" for name, n in sorted(count.counts.items()))
+        total = sum(count.counts.values())
+        kinds = ", ".join(
+            f"{name} {n / callbacks:.2f} ({count.micros[name] / callbacks / 1000:.2f} ms)"
+            for name, n in sorted(count.counts.items())
+        )
         return (
             f"{stored:>7} stored, {'all at once' if together else 'one by one'}: "
             f"{total / callbacks:.2f} commands per callback after "
-            f"publishing ({published} commands to publish {callbacks}); all commands per "
-            f"callback: {kinds}"
+            f"publishing ({published} commands to publish {callbacks}); per callback, "
+            f"commands (and their time waited for): {kinds}"
         )
     finally:
         await store.close()
