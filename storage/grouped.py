@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+# What writing a group refused, by position in the group; the rest were written.
+Refused = Mapping[int, Exception]
+
 
 class Grouped(Generic[T]):
-    def __init__(self, write: Callable[[list[T]], Awaitable[None]]) -> None:
+    def __init__(self, write: Callable[[list[T]], Awaitable[Refused]]) -> None:
         self._write = write
         self._waiting: list[tuple[T, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
     async def __call__(self, item: T) -> None:
-        """Writes `item` with whatever else is waiting; raises what writing its group raised."""
+        """Writes `item` with whatever else is waiting; raises what writing its group raised,
+        or what the write refused `item` with."""
         loop = asyncio.get_running_loop()
         done = loop.create_future()
         self._waiting.append((item, done))
@@ -38,12 +42,16 @@ class Grouped(Generic[T]):
         while self._waiting:
             group, self._waiting = self._waiting, []
             try:
-                await self._write([item for item, _ in group])
+                refused = await self._write([item for item, _ in group])
             except Exception as e:
                 for _, done in group:
                     if not done.done():
                         done.set_exception(e)
             else:
-                for _, done in group:
-                    if not done.done():
+                for i, (_, done) in enumerate(group):
+                    if done.done():
+                        continue
+                    if i in refused:
+                        done.set_exception(refused[i])
+                    else:
                         done.set_result(None)

@@ -107,7 +107,7 @@ from storage.codec import (
     sealed_fields_to_doc,
     signing_secrets_to_docs,
 )
-from storage.grouped import Grouped
+from storage.grouped import Grouped, Refused
 from storage.mongo_feed import Kind, MongoFeed
 
 log = logging.getLogger("callbackd.storage")
@@ -231,6 +231,9 @@ class MongoStore:
         # Deliveries finished by this process's workers at about the same time are written
         # together: two commands for the group rather than two for each.
         self._leaving: Grouped[tuple[Doc, transitions.Change]] = Grouped(self._leave_all)
+        # Attempts recorded at about the same time likewise: stored in one command, announced
+        # in one feed entry each, written in one command.
+        self._recording: Grouped[Doc] = Grouped(self._record_all)
         self._sweep_seconds = sweep_seconds
         self._swept_at: datetime | None = None
         self.description = f"MongoDB database {database!r}"
@@ -283,6 +286,7 @@ class MongoStore:
             await self._accounts.update_one({"_id": account["_id"]}, {"$unset": {"key_hash": ""}})
 
     async def close(self) -> None:
+        await self._recording.drain()
         await self._leaving.drain()
         self._followers.end_all()
         self._event_followers.end_all()
@@ -636,7 +640,7 @@ class MongoStore:
                 {"id": e["_id"], "at": e["due_at"]} for e in entries[first : first + NOTICE_SIZE]
             ]
             try:
-                await self._feed.write({"attempt": None, "notice": {"due": due}})
+                await self._feed.write("notice", [{"due": due}])
             except PyMongoError as e:
                 # They are queued; a sweep finds them.
                 log.warning("%d queued deliveries are not announced: %s", len(due), e)
@@ -823,7 +827,7 @@ class MongoStore:
     async def _leave(self, entry: Doc, change: transitions.Change) -> None:
         await self._leaving((entry, change))
 
-    async def _leave_all(self, left: list[tuple[Doc, transitions.Change]]) -> None:
+    async def _leave_all(self, left: list[tuple[Doc, transitions.Change]]) -> Refused:
         """Writes the deliveries as they end up, then drops their entries: a process stopped
         between the two leaves entries that are claimed again once their leases run out."""
         updates = []
@@ -832,12 +836,13 @@ class MongoStore:
             del final["_id"]
             updates.append(UpdateOne({"_id": entry["_id"]}, {"$set": final}))
         await self._deliveries.bulk_write(updates, ordered=False)
-        ids = [entry["_id"] for entry, _ in left]
-        # By `_id` alone when it is one: the filter FerretDB hands to its backend.
-        if len(ids) == 1:
-            await self._queue.delete_one({"_id": ids[0]})
-        else:
-            await self._queue.delete_many({"_id": {"$in": ids}})
+        # One delete by `_id` each, in one command, rather than one `$in`: an `_id` alone is
+        # the filter FerretDB hands to its backend's index, where it reads the whole queue
+        # for an `$in`.
+        await self._queue.bulk_write(
+            [DeleteOne({"_id": entry["_id"]}) for entry, _ in left], ordered=False
+        )
+        return {}
 
     async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
         entry = await self._leased_entry(delivery_id, now)
@@ -976,20 +981,21 @@ class MongoStore:
     # Attempts
 
     async def insert_attempt(self, attempt: Attempt) -> None:
-        doc = attempt_to_doc(attempt)
-        try:
-            await self._attempts.insert_one(doc)
-        except DuplicateKeyError as e:
-            raise DuplicateRecord(f"attempt {attempt.id} is already stored") from e
+        await self._recording(attempt_to_doc(attempt))
         self._followers.publish(attempt)
+
+    async def _record_all(self, docs: list[Doc]) -> Refused:
+        taken = await _insert_new(self._attempts, docs)
+        stored = [d for i, d in enumerate(docs) if i not in taken]
         try:
-            await self._feed.write({"attempt": doc})
+            await self._feed.write("attempt", stored)
         except PyMongoError as e:
-            # The attempt is stored; failing its delivery over the live feed would leave the
-            # delivery leased until the lease ran out, and then send it again.
+            # The attempts are stored; failing their deliveries over the live feed would leave
+            # them leased until the leases ran out, and then send them again.
             log.warning(
-                "attempt %s is stored but not announced to other processes: %s", attempt.id, e
+                "%d attempts are stored but not announced to other processes: %s", len(stored), e
             )
+        return {i: DuplicateRecord(f"attempt {docs[i]['_id']} is already stored") for i in taken}
 
     async def list_attempts(self, account_id: str, delivery_ids: Sequence[str]) -> list[Attempt]:
         cursor = self._attempts.find(
@@ -1052,7 +1058,7 @@ class MongoStore:
 
     async def announce_profile_event(self, event: ProfileEvent) -> None:
         self._event_followers.publish(event)
-        await self._feed.write({"attempt": None, "event": profile_event_to_doc(event)})
+        await self._feed.write("event", [profile_event_to_doc(event)])
 
     def follow_profile_events(self) -> AsyncIterator[ProfileEvent]:
         return self._feed.follow(self._event_followers, Kind("event", profile_event_from_doc))

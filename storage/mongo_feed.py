@@ -2,6 +2,10 @@
 profile events and notices of queued work between the processes sharing a database, each
 entry one of them, read with a tailable cursor.
 
+Each entry names its kind in a `kind` field, and a tail asks for its kind by equality: the
+one filter FerretDB hands to its backend, which then returns only those entries, where for
+any other filter FerretDB decodes every entry of the feed at each read.
+
 A process's own entries reach its readers directly through the store's fan-outs (the feed
 contract of `live.fanout`); a tail hands each reader the entries of other processes, and
 stops soon after its reader is dropped.
@@ -14,7 +18,7 @@ import contextlib
 import logging
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar, cast
@@ -92,10 +96,6 @@ class MongoFeed:
             if e.code == _NAMESPACE_EXISTS:
                 return
             raise
-        # A tailable cursor needs a document to stand on; an empty capped collection has none.
-        await self._entries.insert_one(
-            {"_id": ObjectId(), "at": clock.now(), "origin": "", "attempt": None}
-        )
 
     async def close(self) -> None:
         self.closed = True
@@ -105,10 +105,17 @@ class MongoFeed:
             with contextlib.suppress(asyncio.CancelledError):
                 await tail
 
-    async def write(self, fields: Doc) -> None:
-        """Appends an entry of this process carrying `fields`, dated now."""
-        await self._entries.insert_one(
-            {"_id": ObjectId(), "at": clock.now(), "origin": self._origin, **fields}
+    async def write(self, kind: str, items: Sequence[Doc | None]) -> None:
+        """Appends an entry of this process of `kind` for each of `items`, in order, dated
+        now, in one command."""
+        if not items:
+            return
+        at = clock.now()
+        await self._entries.insert_many(
+            [
+                {"_id": ObjectId(), "at": at, "origin": self._origin, "kind": kind, kind: item}
+                for item in items
+            ]
         )
 
     @property
@@ -164,17 +171,16 @@ class MongoFeed:
             boundary = await self._entries.find_one({"_id": position}, {"at": 1})
         resuming = boundary is not None
         if boundary is None:
-            boundary = await self._entries.find_one({}, {"at": 1}, sort=[("$natural", DESCENDING)])
+            boundary = await self._entries.find_one(
+                {"kind": kind.field}, {"at": 1}, sort=[("$natural", DESCENDING)]
+            )
         if boundary is None:
+            # A tailable cursor needs an entry to stand on, and FerretDB's only finds new
+            # entries once it has returned one: an empty one of this kind, which readers skip.
+            await self.write(kind.field, [None])
             return position, since
-        # The filter must match the boundary entry: FerretDB's cursor only finds new entries
-        # once it has returned one. Past it, only entries of `kind`: a read then waits for
-        # one of them rather than returning for every attempt any process records.
         oldest = min(since, boundary["at"]) - FEED_CLOCK_SKEW
-        wanted_entries = {
-            "at": {"$gte": oldest},
-            "$or": [{"_id": boundary["_id"]}, {kind.field: {"$ne": None}}],
-        }
+        wanted_entries = {"kind": kind.field, "at": {"$gte": oldest}}
         cursor = cast(
             _TailCursor,
             await self._db.cursor_command(

@@ -971,6 +971,22 @@ async def test_an_attempt_id_is_stored_once(store: Store) -> None:
     assert await store.list_attempts(ACC, ["dlv_1"]) == [given]
 
 
+async def test_attempts_recorded_together_are_refused_one_by_one(store: Store) -> None:
+    stored = attempt(ACC, "dlv_1")
+    await store.insert_attempt(stored)
+    feed = store.follow_attempts()
+    again, new = replace(stored, number=2), attempt(ACC, "dlv_2")
+
+    results = await asyncio.gather(
+        store.insert_attempt(again), store.insert_attempt(new), return_exceptions=True
+    )
+
+    assert [type(r) for r in results] == [DuplicateRecord, type(None)]
+    assert await store.list_attempts(ACC, ["dlv_1", "dlv_2"]) == [stored, new]
+    assert await next_attempt(feed) == new
+    assert await nothing_more(feed)
+
+
 # Expiry
 
 
