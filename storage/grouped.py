@@ -1,4 +1,4 @@
-"""Writes many tasks make at about the same time, made as one command: while one group is
+"""Writes many tasks make at about the same time, made as one command: while groups are
 being written, the next gathers, and each caller returns once its own group is written."""
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ Refused = Mapping[int, Exception]
 
 
 class Grouped(Generic[T]):
-    def __init__(self, write: Callable[[list[T]], Awaitable[Refused]]) -> None:
+    def __init__(self, write: Callable[[list[T]], Awaitable[Refused]], writers: int = 1) -> None:
+        """`writers`: how many groups may be written at once. More than one lets a server
+        that runs each command's writes one after another (FerretDB) work on several."""
         self._write = write
         self._waiting: list[tuple[T, asyncio.Future[None]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._writers: set[asyncio.Task[None]] = set()
+        self._most_writers = writers
 
     async def __call__(self, item: T) -> None:
         """Writes `item` with whatever else is waiting; raises what writing its group raised,
@@ -26,15 +29,17 @@ class Grouped(Generic[T]):
         loop = asyncio.get_running_loop()
         done = loop.create_future()
         self._waiting.append((item, done))
-        if self._writer is None or self._writer.done():
-            self._writer = loop.create_task(self._write_groups(), name="grouped-writes")
+        if len(self._writers) < self._most_writers:
+            writer = loop.create_task(self._write_groups(), name="grouped-writes")
+            self._writers.add(writer)
+            writer.add_done_callback(self._writers.discard)
         await done
 
     async def drain(self) -> None:
         """Waits until everything handed in so far is written (or failed)."""
-        if self._writer is not None:
+        for writer in list(self._writers):
             with contextlib.suppress(Exception):
-                await self._writer
+                await writer
 
     async def _write_groups(self) -> None:
         # No wait for a group to fill: a lone write goes at once, and writes that arrive

@@ -49,6 +49,23 @@ async def test_writes_arriving_during_a_write_go_together_next() -> None:
     assert written.groups == [[1], [2, 3, 4]]
 
 
+async def test_with_two_writers_a_write_arriving_during_a_write_goes_at_once() -> None:
+    written = Written()
+    grouped = Grouped(written.write, writers=2)
+    first = asyncio.create_task(grouped(1))
+    await asyncio.sleep(0)
+    second = asyncio.create_task(grouped(2))
+    await asyncio.sleep(0)
+    third = asyncio.create_task(grouped(3))
+    await asyncio.sleep(0)
+
+    assert written.groups == [[1], [2]]
+    written.release.set()
+    await asyncio.gather(first, second, third)
+
+    assert written.groups == [[1], [2], [3]]
+
+
 async def test_a_failed_write_fails_every_caller_of_its_group() -> None:
     written = Written(fail_with=RuntimeError("database unavailable"))
     grouped = Grouped(written.write)
