@@ -70,9 +70,16 @@ def _date(value: datetime) -> datetime:
     return utc.replace(microsecond=utc.microsecond // 1000 * 1000)
 
 
+# Values that come back as they went in; looked up by exact type first, as nearly every
+# value of a document is one of them (subclasses, such as enums, take the longer way).
+_AS_IS = frozenset({str, float, bool, bytes, type(None)})
+
+
 def _bson(value: Any) -> Any:
     """A deep copy of `value` as it would come back from MongoDB; refuses what BSON cannot
     hold, as the driver would."""
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, dict):
         if not all(isinstance(k, str) for k in value):
             raise TypeError("document keys must be strings")
