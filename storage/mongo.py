@@ -8,7 +8,7 @@ no TTL or partial indexes. What shapes this module:
   without a key, and the partial index that avoids that is missing from FerretDB.
 - Attempts, profile events and notices of queued work reach other processes through
   `attempt_feed`, a capped collection read with a tailable cursor; an entry carries one of
-  them (`storage.mongo_feed`).
+  them and names its kind, which is what a tail asks for (`storage.mongo_feed`).
 - Unfinished deliveries have an entry in `delivery_queue` and each attempt taken a claim in
   `delivery_claims` (see `storage.transitions`). While an entry exists it holds the
   delivery as it stands; the document in `deliveries` is written when the delivery is
@@ -35,8 +35,11 @@ no TTL or partial indexes. What shapes this module:
   delete is the one such write that touches deliveries: on FerretDB it could remove a
   delivery that reached the retention age in the very moment it was queued again by hand.
 - The lease holder releases from the entry its claim left, without reading it again, while
-  the lease has `LEASE_MARGIN` to run; deliveries finished at about the same time are
-  written together (`storage.grouped`).
+  the lease has `LEASE_MARGIN` to run. Deliveries finished at about the same time are
+  written together, and so are attempts recorded at about the same time
+  (`storage.grouped`), up to `GROUP_WRITERS` groups at once; the per-document writes of a
+  claim or a group (updates and deletes by `_id`) go as up to `WRITES_APART` commands at
+  once, as FerretDB applies a command's writes one after another.
 """
 
 from __future__ import annotations
