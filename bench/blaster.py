@@ -1,9 +1,10 @@
 """Throughput baseline: `python -m bench.blaster REQUESTS.json CONCURRENCY`.
 
 Sends pre-rendered callbacks with a bare httpx client, set up as callbackd's sender is
-(pooled connections, one client, streamed answers read to the end), from CONCURRENCY tasks,
-and prints {"sent", "failed", "started", "finished"} as JSON: what callbackd's workers would do
-if claiming, rendering, signing and recording cost nothing.
+(pooled connections, one client, streamed answers read to the end, on callbackd's event
+loop), from CONCURRENCY tasks, and prints {"sent", "failed", "started", "finished"} as JSON:
+what callbackd's workers would do if claiming, rendering, signing and recording cost
+nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+
+from callbackd import event_loop
 
 
 async def _worker(
@@ -51,7 +54,7 @@ async def blast(requests: list[dict[str, Any]], concurrency: int) -> dict[str, A
 def main(argv: list[str]) -> None:
     with open(argv[0]) as f:
         requests: list[dict[str, Any]] = json.load(f)
-    print(json.dumps(asyncio.run(blast(requests, int(argv[1])))), flush=True)
+    print(json.dumps(event_loop.run(blast(requests, int(argv[1])))), flush=True)
 
 
 if __name__ == "__main__":

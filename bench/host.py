@@ -10,13 +10,13 @@ an account on MongoDB too, and prints its key, so both stores start the same way
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bench import bare, seed
+from callbackd import event_loop
 from callbackd import services as wiring
 from callbackd.app import create_app
 from callbackd.cli import server_config
@@ -53,7 +53,7 @@ def main() -> None:
     # As callbackd.cli configures logging, so both processes log (and pay for it) alike.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    asyncio.run(_serve())
+    event_loop.run(_serve())
 
 
 if __name__ == "__main__":

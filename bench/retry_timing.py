@@ -25,6 +25,7 @@ import httpx
 from bench import ferretdb, seed
 from bench.commands import profile
 from bench.stores import EMBEDDED, MONGODB, Stores, standalone
+from callbackd import event_loop
 from delivery.dispatch import Dispatcher
 from delivery.engine import Engine, EngineSettings
 from delivery.guard import Guard
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ferretdb-backend", choices=ferretdb.BACKENDS, default=ferretdb.SQLITE)
     args = parser.parse_args(argv)
     with standalone("callbackd-retry-timing-", args.ferretdb_backend) as (_, stores):
-        for line in asyncio.run(_run(stores, args.stores, args.stored, args.reports)):
+        for line in event_loop.run(_run(stores, args.stores, args.stored, args.reports)):
             print(line)
     return 0
 

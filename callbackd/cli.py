@@ -13,7 +13,7 @@ from types import FrameType
 import uvicorn
 from starlette.types import ASGIApp
 
-from callbackd import account_commands, logs, rekey_command
+from callbackd import account_commands, event_loop, logs, rekey_command
 from callbackd import services as wiring
 from callbackd.app import create_app
 from callbackd.config import ConfigError, Settings, add_arguments, load
@@ -222,7 +222,7 @@ def _operate(args: argparse.Namespace, settings: Settings) -> int:
         command = partial(account_commands.create_key, name=args.name, label=args.label)
     else:
         command = partial(account_commands.revoke_key, name=args.name, prefix=args.prefix)
-    return asyncio.run(_on_store(settings, command))
+    return event_loop.run(_on_store(settings, command))
 
 
 def _outlive_reraised_signals() -> None:
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure(settings.log_format)
     if args.command == "serve":
         _outlive_reraised_signals()
-        asyncio.run(_serve(settings))
+        event_loop.run(_serve(settings))
         return 0
     if args.command == "worker":
         if settings.mongodb_url is None or settings.workers == 0:
@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
         _outlive_reraised_signals()
-        asyncio.run(_work(settings))
+        event_loop.run(_work(settings))
         return 0
     if args.command == "secrets" or args.account_command != "create":
         if settings.mongodb_url is None:
@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     try:
-        key = asyncio.run(_create_account(settings, args.name, args.region))
+        key = event_loop.run(_create_account(settings, args.name, args.region))
     except InvalidRegion as exc:
         print(f"callbackd: {exc}", file=sys.stderr)
         return 2
