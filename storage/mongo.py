@@ -201,6 +201,8 @@ async def _write_apart(
     """Applies `ops`, none of which depends on another, in up to `WRITES_APART` commands sent
     at once: FerretDB applies a command's writes one after another, each a transaction of
     its own, and works on several commands at a time."""
+    if not ops:
+        return
     size = -(-len(ops) // WRITES_APART)
     await asyncio.gather(
         *(
@@ -253,12 +255,12 @@ class MongoStore:
         # Entries this process holds the lease of, as its claim left them, oldest lease first.
         self._leased: dict[str, Doc] = {}
         # Deliveries finished by this process's workers at about the same time are written
-        # together: two commands for the group rather than two for each.
+        # together: a few commands for the group rather than two for each.
         self._leaving: Grouped[tuple[Doc, transitions.Change]] = Grouped(
             self._leave_all, GROUP_WRITERS
         )
-        # Attempts recorded at about the same time likewise: stored in one command, announced
-        # in one feed entry each, written in one command.
+        # Attempts recorded at about the same time likewise: one insert of the attempts and
+        # one of their feed entries for the group.
         self._recording: Grouped[Doc] = Grouped(self._record_all, GROUP_WRITERS)
         self._sweep_seconds = sweep_seconds
         self._swept_at: datetime | None = None
