@@ -975,7 +975,7 @@ async def test_attempts_recorded_together_are_refused_one_by_one(store: Store) -
     stored = attempt(ACC, "dlv_1")
     await store.insert_attempt(stored)
     feed = store.follow_attempts()
-    again, new = replace(stored, number=2), attempt(ACC, "dlv_2")
+    again, new = replace(stored, number=2), attempt(ACC, "dlv_2", started_at=at(1))
 
     results = await asyncio.gather(
         store.insert_attempt(again), store.insert_attempt(new), return_exceptions=True
