@@ -18,11 +18,12 @@ from bench.procstat import cpu_seconds
 from bench.receiving import Receiver
 from bench.results import Row, Target
 from bench.rounds import alternate
-from bench.stores import EMBEDDED
+from bench.stores import EMBEDDED, MONGODB
 
 NAME = "1 delivery throughput"
-TARGETS = {EMBEDDED: 0.8}
-MONGODB_TARGET = 0.5
+# Callbacks a second to bare httpx's: the embedded store should cost little beside sending;
+# the MongoDB store's aim is for FerretDB, whose every command is dearer than MongoDB's.
+TARGETS = {EMBEDDED: 0.9, MONGODB: 0.25}
 
 
 @dataclass
@@ -149,7 +150,7 @@ def _row(ctx: Context, store: str, project: list[Run], baseline: list[Run], cap:
         unit="callbacks/s",
         project=[r.rate for r in project],
         baseline=[r.rate for r in baseline],
-        target=Target("ratio", ">=", TARGETS.get(store, MONGODB_TARGET)),
+        target=Target("ratio", ">=", TARGETS[store]),
         note=note,
         details={
             "project_runs": [{"complete": r.complete, **r.details} for r in project],
