@@ -60,6 +60,7 @@ from pymongo import ASCENDING, DESCENDING, DeleteOne, IndexModel, ReturnDocument
 from pymongo.errors import (
     BulkWriteError,
     DuplicateKeyError,
+    OperationFailure,
     PyMongoError,
 )
 
@@ -1010,8 +1011,22 @@ class MongoStore:
         self._followers.publish(attempt)
 
     async def _record_all(self, docs: list[Doc]) -> Refused:
-        taken = await _insert_new(self._attempts, docs)
-        stored = [d for i, d in enumerate(docs) if i not in taken]
+        """Stores and announces a group of attempts; refuses each attempt the database
+        refused, alone, so that one bad attempt fails no other's delivery."""
+        refused: dict[int, Exception] = {}
+        try:
+            await self._attempts.insert_many(docs, ordered=False)
+        except BulkWriteError as e:
+            if e.details.get("writeConcernErrors"):
+                raise
+            for error in e.details["writeErrors"]:
+                i = error["index"]
+                refused[i] = (
+                    DuplicateRecord(f"attempt {docs[i]['_id']} is already stored")
+                    if error["code"] == _DUPLICATE_KEY
+                    else OperationFailure(error.get("errmsg", "write refused"), error["code"])
+                )
+        stored = [d for i, d in enumerate(docs) if i not in refused]
         try:
             await self._feed.write("attempt", stored)
         except PyMongoError as e:
@@ -1020,7 +1035,7 @@ class MongoStore:
             log.warning(
                 "%d attempts are stored but not announced to other processes: %s", len(stored), e
             )
-        return {i: DuplicateRecord(f"attempt {docs[i]['_id']} is already stored") for i in taken}
+        return refused
 
     async def list_attempts(self, account_id: str, delivery_ids: Sequence[str]) -> list[Attempt]:
         cursor = self._attempts.find(
