@@ -205,12 +205,17 @@ async def _write_apart(
     if not ops:
         return
     size = -(-len(ops) // WRITES_APART)
-    await asyncio.gather(
+    # Every command is waited for, so none is still running when the caller hears of a failure.
+    results = await asyncio.gather(
         *(
             collection.bulk_write(ops[first : first + size], ordered=False)
             for first in range(0, len(ops), size)
-        )
+        ),
+        return_exceptions=True,
     )
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
 
 
 class MongoStore:
