@@ -38,6 +38,15 @@ async def raw(mongodb_url: str, mongo_database: str) -> AsyncIterator[AsyncDatab
         await client.close()
 
 
+@pytest.fixture
+async def elsewhere(mongodb_url: str, mongo_database: str) -> AsyncIterator[MongoStore]:
+    """Another process's store on the same database."""
+    store = MongoStore(mongodb_url, mongo_database)
+    await store.start()
+    yield store
+    await store.close()
+
+
 async def test_profiles_survive_reopening_the_store(mongodb_url: str, mongo_database: str) -> None:
     given = profile("acc_one")
     first = MongoStore(mongodb_url, mongo_database)
@@ -71,70 +80,55 @@ async def test_a_key_whose_first_writer_stopped_halfway_answers_that_delivery(
 
 
 async def test_attempts_of_another_process_reach_followers_once(
-    mongo_store: MongoStore, mongodb_url: str, mongo_database: str
+    mongo_store: MongoStore, elsewhere: MongoStore
 ) -> None:
-    elsewhere = MongoStore(mongodb_url, mongo_database)
-    await elsewhere.start()
-    try:
-        feed = mongo_store.follow_attempts()
-        remote = attempt("acc_one", "dlv_1")
-        local = attempt("acc_two", "dlv_2")
+    feed = mongo_store.follow_attempts()
+    remote = attempt("acc_one", "dlv_1")
+    local = attempt("acc_two", "dlv_2")
 
-        await elsewhere.insert_attempt(remote)
-        await mongo_store.insert_attempt(local)
+    await elsewhere.insert_attempt(remote)
+    await mongo_store.insert_attempt(local)
 
-        got = [await next_attempt(feed), await next_attempt(feed)]
-        assert sorted(got, key=lambda a: a.id) == sorted([remote, local], key=lambda a: a.id)
-        assert await nothing_more(feed)
-    finally:
-        await elsewhere.close()
+    got = [await next_attempt(feed), await next_attempt(feed)]
+    assert sorted(got, key=lambda a: a.id) == sorted([remote, local], key=lambda a: a.id)
+    assert await nothing_more(feed)
 
 
 async def test_a_stream_of_another_processs_attempts_reaches_a_follower_each_once_in_order(
-    mongo_store: MongoStore, mongodb_url: str, mongo_database: str
+    mongo_store: MongoStore, elsewhere: MongoStore
 ) -> None:
     # Given a follower, and another process recording attempts at uneven intervals, so that
     # they land at every point of the follower's reads and of its waits between them
-    elsewhere = MongoStore(mongodb_url, mongo_database)
-    await elsewhere.start()
-    try:
-        feed = mongo_store.follow_attempts()
-        recorded = [attempt("acc_one", f"dlv_{n}") for n in range(STREAMED)]
-        pauses = random.Random(7)
+    feed = mongo_store.follow_attempts()
+    recorded = [attempt("acc_one", f"dlv_{n}") for n in range(STREAMED)]
+    pauses = random.Random(7)
 
-        # When they are recorded
-        for each in recorded:
-            await elsewhere.insert_attempt(each)
-            await asyncio.sleep(pauses.uniform(0, 0.03))
+    # When they are recorded
+    for each in recorded:
+        await elsewhere.insert_attempt(each)
+        await asyncio.sleep(pauses.uniform(0, 0.03))
 
-        # Then the follower gets each of them, in order, and none again later
-        got = [await next_attempt(feed) for _ in recorded]
-        assert [a.id for a in got] == [a.id for a in recorded]
-        assert await nothing_more(feed, seconds=3)
-    finally:
-        await elsewhere.close()
+    # Then the follower gets each of them, in order, and none again later
+    got = [await next_attempt(feed) for _ in recorded]
+    assert [a.id for a in got] == [a.id for a in recorded]
+    assert await nothing_more(feed, seconds=3)
 
 
 async def test_a_follower_keeps_following_when_its_cursor_dies(
-    mongo_store: MongoStore, mongodb_url: str, mongo_database: str, raw: AsyncDatabase[Doc]
+    mongo_store: MongoStore, elsewhere: MongoStore, raw: AsyncDatabase[Doc]
 ) -> None:
-    elsewhere = MongoStore(mongodb_url, mongo_database)
+    feed = mongo_store.follow_attempts()
+    before = attempt("acc_one", "dlv_1")
+    await elsewhere.insert_attempt(before)
+    assert await next_attempt(feed) == before
+
+    # Dropping the feed kills every cursor on it; starting re-creates it.
+    await raw.drop_collection(FEED)
     await elsewhere.start()
-    try:
-        feed = mongo_store.follow_attempts()
-        before = attempt("acc_one", "dlv_1")
-        await elsewhere.insert_attempt(before)
-        assert await next_attempt(feed) == before
+    after = attempt("acc_one", "dlv_2")
+    await elsewhere.insert_attempt(after)
 
-        # Dropping the feed kills every cursor on it; starting re-creates it.
-        await raw.drop_collection(FEED)
-        await elsewhere.start()
-        after = attempt("acc_one", "dlv_2")
-        await elsewhere.insert_attempt(after)
-
-        assert await next_attempt(feed) == after
-    finally:
-        await elsewhere.close()
+    assert await next_attempt(feed) == after
 
 
 async def test_a_dropped_follower_stops_reading_the_feed(mongo_store: MongoStore) -> None:
