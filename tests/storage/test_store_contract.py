@@ -687,6 +687,16 @@ async def test_a_delivery_two_clients_race_for_is_claimed_by_one(
         assert sorted(len(b) for b in batches) == [0, 1]
 
 
+async def taken_over_by_the_rival(store: Store, rival: Store) -> Delivery:
+    """A delivery worker-1 claimed with a lease until at(70), and worker-2 claimed through
+    `rival` when that lease ran out."""
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+    await rival.claim_due("worker-2", at(70), at(130), 10)
+    return given
+
+
 async def test_a_resend_after_a_lease_ran_out_is_the_next_attempt_and_the_first_is_lost(
     store: Store, rival: Store
 ) -> None:
@@ -718,10 +728,7 @@ async def test_a_resend_after_a_lease_ran_out_is_the_next_attempt_and_the_first_
 
 
 async def test_attempt_numbers_keep_counting_after_a_lost_lease(store: Store, rival: Store) -> None:
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
-    await rival.claim_due("worker-2", at(70), at(130), 10)
+    given = await taken_over_by_the_rival(store, rival)
     await rival.release(given.id, "worker-2", Outcome(DeliveryStatus.PENDING, 2, at(140)), at(80))
 
     [third] = await store.claim_due("worker-1", at(140), at(200), 10)
@@ -741,10 +748,7 @@ async def test_attempt_numbers_keep_counting_after_a_lost_lease(store: Store, ri
 async def test_a_release_after_another_process_finished_the_delivery_changes_nothing(
     store: Store, rival: Store
 ) -> None:
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
-    await rival.claim_due("worker-2", at(70), at(130), 10)
+    given = await taken_over_by_the_rival(store, rival)
     await rival.release(given.id, "worker-2", Outcome(DeliveryStatus.SUCCEEDED, 2, None), at(80))
     finished = await rival.get_delivery(ACC, given.id)
 
@@ -779,10 +783,7 @@ async def test_the_lease_owner_releases_until_the_last_moment_of_its_lease(store
 async def test_the_outcome_of_an_attempt_recorded_as_lost_is_refused(
     store: Store, rival: Store
 ) -> None:
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
-    await rival.claim_due("worker-2", at(70), at(130), 10)
+    given = await taken_over_by_the_rival(store, rival)
 
     with pytest.raises(DuplicateRecord):
         await store.insert_attempt(attempt(ACC, given.id, id=attempt_id(given.id, 1)))
