@@ -1,5 +1,5 @@
-"""httpx's seam for the guard: a transport over an httpcore connection pool whose network
-backend connects only where the guard allows.
+"""httpx's seam for the guard: a transport over a connection pool (`delivery.pool`) whose
+network backend connects only where the guard allows.
 
 httpx's own transport takes no network backend, so this one stands in for it through httpx's
 public transport interface, and speaks to httpcore as httpx does: the same request and
@@ -16,6 +16,7 @@ import httpx
 
 from delivery.backend import GuardedBackend
 from delivery.guard import Guard
+from delivery.pool import Pool
 
 __all__ = ["GuardedTransport"]
 
@@ -71,7 +72,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
     default, through one TLS context for every connection."""
 
     def __init__(self, guard: Guard, limits: httpx.Limits) -> None:
-        self._pool = httpcore.AsyncConnectionPool(
+        self._pool = Pool(
             ssl_context=httpx.create_ssl_context(trust_env=False),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,

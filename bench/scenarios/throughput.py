@@ -1,5 +1,7 @@
 """1. Delivery throughput: reports published in batches until the last callback is received
-and its delivery recorded, against a bare httpx client sending the same callbacks."""
+and its delivery recorded, against a bare httpx client sending the same callbacks, and
+against callbackd's own client sending them alone (what claiming, rendering, signing and
+recording cost beside sending)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bench import profiling, receiving, rendered, server
+from bench import blaster, profiling, receiving, rendered, server
 from bench.api import Api
 from bench.context import Context
 from bench.plan import FERRET
@@ -82,10 +84,22 @@ async def _project(ctx: Context, store: str, receiver: Receiver, round_no: int, 
         ctx.children.stop(srv.child)
 
 
-async def _baseline(ctx: Context, receiver: Receiver, requests_file: str, cap: float) -> Run:
+async def _baselines(
+    ctx: Context, receiver: Receiver, requests_file: str, cap: float
+) -> tuple[Run, Run]:
+    """Bare httpx's run, then callbackd's own client's."""
+    bare = await _baseline(ctx, receiver, requests_file, cap, blaster.HTTPX)
+    return bare, await _baseline(ctx, receiver, requests_file, cap, blaster.CALLBACKD)
+
+
+async def _baseline(
+    ctx: Context, receiver: Receiver, requests_file: str, cap: float, client: str
+) -> Run:
     await receiver.reset()
     child = ctx.children.spawn(
-        "blaster", python("bench.blaster", requests_file, str(ctx.plan.workers)), python_env()
+        f"blaster-{client}",
+        python("bench.blaster", requests_file, str(ctx.plan.workers), client),
+        python_env(),
     )
     try:
         await wait_exit(child, "sending", cap)
@@ -112,11 +126,11 @@ async def run(ctx: Context) -> list[Row]:
             )
         )
         for store in plan.stores:
-            rows.append(await _compare(ctx, store, receiver, str(requests_file)))
+            rows += await _compare(ctx, store, receiver, str(requests_file))
     return rows
 
 
-async def _compare(ctx: Context, store: str, receiver: Receiver, requests_file: str) -> Row:
+async def _compare(ctx: Context, store: str, receiver: Receiver, requests_file: str) -> list[Row]:
     cap = ctx.plan.tp_cap_seconds
     if ctx.on_ferret(store):
         cap = min(cap, FERRET.tp_cap_seconds)
@@ -124,20 +138,33 @@ async def _compare(ctx: Context, store: str, receiver: Receiver, requests_file: 
     async def measure_project(r: int) -> Run:
         return await _project(ctx, store, receiver, r, cap)
 
-    async def measure_baseline(_: int) -> Run:
-        # The bare client uses no database, so FerretDB's limit is not its.
-        return await _baseline(ctx, receiver, requests_file, ctx.plan.tp_cap_seconds)
+    async def measure_baselines(_: int) -> tuple[Run, Run]:
+        # The bare clients use no database, so FerretDB's limit is not theirs.
+        return await _baselines(ctx, receiver, requests_file, ctx.plan.tp_cap_seconds)
 
-    def report(r: int, which: str, got: Run) -> None:
-        ctx.log(f"throughput {store} round {r + 1} {which}: {got.rate:.0f} callbacks/s")
+    def report(r: int, which: str, got: Run | tuple[Run, Run]) -> None:
+        runs = got if isinstance(got, tuple) else (got,)
+        rates = " and ".join(f"{run.rate:.0f}" for run in runs)
+        ctx.log(f"throughput {store} round {r + 1} {which}: {rates} callbacks/s")
 
-    project, baseline = await alternate(
-        ctx.plan.tp_rounds, measure_project, measure_baseline, report
+    runs, baselines = await alternate(
+        ctx.plan.tp_rounds, measure_project, measure_baselines, report
     )
-    return _row(ctx, store, project, baseline, cap)
+    return [
+        _row(ctx, store, runs, [b for b, _ in baselines], cap, "bare httpx", TARGETS[store]),
+        _row(ctx, store, runs, [c for _, c in baselines], cap, "callbackd's client alone", None),
+    ]
 
 
-def _row(ctx: Context, store: str, project: list[Run], baseline: list[Run], cap: float) -> Row:
+def _row(
+    ctx: Context,
+    store: str,
+    project: list[Run],
+    baseline: list[Run],
+    cap: float,
+    against: str,
+    target: float | None,
+) -> Row:
     note = ""
     if not all(r.complete for r in project):
         note = (
@@ -146,11 +173,11 @@ def _row(ctx: Context, store: str, project: list[Run], baseline: list[Run], cap:
     return Row(
         scenario=NAME,
         store=store,
-        measure=f"callbacks/s, {ctx.plan.tp_reports} reports",
+        measure=f"callbacks/s, {ctx.plan.tp_reports} reports, to {against}",
         unit="callbacks/s",
         project=[r.rate for r in project],
         baseline=[r.rate for r in baseline],
-        target=Target("ratio", ">=", TARGETS[store]),
+        target=None if target is None else Target("ratio", ">=", target),
         note=note,
         details={
             "project_runs": [{"complete": r.complete, **r.details} for r in project],
