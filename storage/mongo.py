@@ -34,8 +34,10 @@ no TTL or partial indexes. What shapes this module:
   exclusive on every server, and only the holder of a claim moves its entry on. Expiry's
   delete is the one such write that touches deliveries: on FerretDB it could remove a
   delivery that reached the retention age in the very moment it was queued again by hand.
-- The lease holder releases from the entry its claim left, without reading it again, while
-  the lease has `LEASE_MARGIN` to run. Deliveries finished at about the same time are
+- The claims alone decide who sends, so the leases a claim puts on the entries are written
+  while the attempts go out; this process waits for them before it moves an entry on or
+  reads the queue. The lease holder releases from the entry its claim left, without
+  reading it again, while the lease has `LEASE_MARGIN` to run. Deliveries finished at about the same time are
   written together, and so are attempts recorded at about the same time
   (`storage.grouped`), up to `GROUP_WRITERS` groups at once; the per-document writes of a
   claim or a group (updates and deletes by `_id`) go as up to `WRITES_APART` commands at
@@ -224,6 +226,13 @@ async def _write_apart(
             raise result
 
 
+def _note_lease_failure(leasing: asyncio.Future[None]) -> None:
+    if not leasing.cancelled() and (error := leasing.exception()) is not None:
+        # Releasing those deliveries fails too; their claims keep them from being sent
+        # again before their leases run out.
+        log.warning("leases of claimed deliveries were not written: %s", error)
+
+
 class MongoStore:
     def __init__(
         self,
@@ -266,6 +275,9 @@ class MongoStore:
         self._noticed_due: list[Due] = []
         # Entries this process holds the lease of, as its claim left them, oldest lease first.
         self._leased: dict[str, Doc] = {}
+        # The writes of those leases onto the entries, by delivery id: an attempt is sent
+        # while its lease is written, and the entry moves on only once it is.
+        self._leasing: dict[str, asyncio.Future[None]] = {}
         # Deliveries finished by this process's workers at about the same time are written
         # together: a few commands for the group rather than two for each.
         self._leaving: Grouped[tuple[Doc, transitions.Change]] = Grouped(
@@ -326,6 +338,7 @@ class MongoStore:
             await self._accounts.update_one({"_id": account["_id"]}, {"$unset": {"key_hash": ""}})
 
     async def close(self) -> None:
+        await self._settled()
         await self._recording.drain()
         await self._leaving.drain()
         self._followers.end_all()
@@ -685,10 +698,17 @@ class MongoStore:
                 # They are queued; a sweep finds them.
                 log.warning("%d queued deliveries are not announced: %s", len(due), e)
 
+    async def _settled(self) -> None:
+        """Waits for the leases this process is writing, so that what it reads of the queue
+        shows every claim it made."""
+        if self._leasing:
+            await asyncio.gather(*set(self._leasing.values()), return_exceptions=True)
+
     async def _live(self, docs: list[Doc]) -> list[Delivery]:
         """The deliveries stored as `docs`, each as its queue entry has it, if it has one."""
         if not docs:
             return []
+        await self._settled()
         if len(docs) == 1:
             entry = await self._queue.find_one({"_id": docs[0]["_id"]})
             entries = {} if entry is None else {entry["_id"]: entry}
@@ -722,6 +742,7 @@ class MongoStore:
             }
             if where.profile_id is not None:
                 query["delivery.profile_id"] = where.profile_id
+            await self._settled()
             cursor = self._queue.find(query).sort(_QUEUED_NEWEST_FIRST).limit(limit)
             return [delivery_from_doc(e["delivery"]) async for e in cursor]
         query = {"account_id": account_id, **_older_than(after)}
@@ -744,6 +765,7 @@ class MongoStore:
             noticed = await self._noticed_now(now, limit - len(claimed), claimed)
             claimed += await self._take(noticed, owner, now, lease_until)
         if len(claimed) < limit and self._sweep_due(now):
+            await self._settled()
             swept = await (
                 self._queue.find({"due_at": {"$lte": now}})
                 .sort([("due_at", ASCENDING), ("_id", ASCENDING)])
@@ -782,6 +804,7 @@ class MongoStore:
                 ids.add(delivery_id)
         if not ids:
             return []
+        await self._settled()
         if len(ids) == 1:
             entry = await self._queue.find_one({"_id": ids.pop()})
             entries = [] if entry is None else [entry]
@@ -827,32 +850,46 @@ class MongoStore:
         if not won:
             return []
         changes = [transitions.claimed(e, owner, now, until) for e in won]
-        await _write_apart(
-            self._queue,
-            [UpdateOne({"_id": e["_id"]}, _update(c)) for e, c in zip(won, changes, strict=True)],
+        # The claims decide who sends; the leases on the entries are for readers and for
+        # recovery, so they are written while the attempts go out.
+        leasing = asyncio.ensure_future(
+            _write_apart(
+                self._queue,
+                [
+                    UpdateOne({"_id": e["_id"]}, _update(c))
+                    for e, c in zip(won, changes, strict=True)
+                ],
+            )
         )
-        for entry in won:
-            if (gone := transitions.lost(entry, now)) is not None:
-                with contextlib.suppress(DuplicateRecord):
-                    await self.insert_attempt(gone)
+        leasing.add_done_callback(_note_lease_failure)
+        gone = [attempt for e in won if (attempt := transitions.lost(e, now)) is not None]
+        if gone:
+            await leasing
+        for attempt in gone:
+            with contextlib.suppress(DuplicateRecord):
+                await self.insert_attempt(attempt)
         taken = [transitions.apply(e, c) for e, c in zip(won, changes, strict=True)]
-        self._hold(taken, now)
+        self._hold(taken, now, leasing)
         return [e["delivery"] for e in taken]
 
-    def _hold(self, taken: list[Doc], now: datetime) -> None:
+    def _hold(self, taken: list[Doc], now: datetime, leasing: asyncio.Future[None]) -> None:
         """Remembers the entries just leased, and forgets those whose lease ran out unreleased
         (a send that failed inside): leases are all as long, so those come first."""
         for delivery_id, entry in list(self._leased.items()):
             if entry["lease"]["until"] > now:
                 break
             del self._leased[delivery_id]
+            self._leasing.pop(delivery_id, None)
         for entry in taken:
             self._leased[entry["_id"]] = entry
+            self._leasing[entry["_id"]] = leasing
 
     async def _leased_entry(self, delivery_id: str, now: datetime) -> Doc | None:
         """The entry of a delivery this process leased. While the lease has a margin left, no
         other process may have claimed it since, so the entry is as the claim left it and
         needs no read; past that, it is read, and may be another claimer's by then."""
+        if (leasing := self._leasing.pop(delivery_id, None)) is not None:
+            await leasing
         entry = self._leased.pop(delivery_id, None)
         if entry is not None and entry["lease"]["until"] - now > LEASE_MARGIN:
             return entry
@@ -1095,6 +1132,7 @@ class MongoStore:
                 return await self._queue.count_documents({"delivery.status": status.value})
             return await self._deliveries.count_documents({"status": status.value})
 
+        await self._settled()
         counts = await asyncio.gather(*(count(s) for s in DeliveryStatus))
         due: Doc = {"due_at": {"$lte": now}}
         waiting = await self._queue.count_documents(due)
