@@ -37,11 +37,11 @@ no TTL or partial indexes. What shapes this module:
 - The claims alone decide who sends, so the leases a claim puts on the entries are written
   while the attempts go out; this process waits for them before it moves an entry on or
   reads the queue. The lease holder releases from the entry its claim left, without
-  reading it again, while the lease has `LEASE_MARGIN` to run. Deliveries finished at about the same time are
-  written together, and so are attempts recorded at about the same time
-  (`storage.grouped`), up to `GROUP_WRITERS` groups at once; the per-document writes of a
-  claim or a group (updates and deletes by `_id`) go as up to `WRITES_APART` commands at
-  once, as FerretDB applies a command's writes one after another.
+  reading it again, while the lease has `LEASE_MARGIN` to run. Deliveries finished at
+  about the same time are written together, and so are attempts recorded at about the same
+  time (`storage.grouped`), up to `GROUP_WRITERS` groups at once; the per-document writes
+  of a claim or a group (updates and deletes by `_id`) go as up to `WRITES_APART` commands
+  at once, as FerretDB applies a command's writes one after another.
 """
 
 from __future__ import annotations
@@ -640,16 +640,20 @@ class MongoStore:
                 if first_with_key[key_id] == i:
                     mine.append(i)
 
-        if await self._enqueue([docs[i] for i in mine]):
+        taken_entries, queued = await self._enqueue([docs[i] for i in mine])
+        if taken_entries:
             raise DuplicateRecord("a delivery id is already stored")
         to_write = [docs[i] for i in mine] + [k["delivery"] for k in earlier]
         duplicates = await _insert_new(self._deliveries, to_write)
         if any(j < len(mine) and deliveries[mine[j]].idempotency_key is None for j in duplicates):
             raise DuplicateRecord("a delivery id is already stored")
         # Deliveries of earlier writers that stopped before writing them.
-        await self._enqueue(
+        _, recovered = await self._enqueue(
             [d for j, d in enumerate(to_write) if j >= len(mine) and j not in duplicates]
         )
+        # Only now: a delivery claimed and finished before it was stored would be written
+        # over by its stored pending self.
+        await self._schedule(queued + recovered)
 
         own = {deliveries[i].id: deliveries[i] for i in mine}
         others = [i for i in dict.fromkeys(answer_ids) if i not in own]
@@ -659,13 +663,13 @@ class MongoStore:
             found = {d.id: d for d in await self._live([d async for d in cursor])}
         return [own[i] if i in own else found[i] for i in answer_ids]
 
-    async def _enqueue(self, docs: list[Doc]) -> set[int]:
+    async def _enqueue(self, docs: list[Doc]) -> tuple[set[int], list[Doc]]:
         """Writes the queue entries of new deliveries; answers the positions of those that
-        already had one."""
+        already had one, and the entries written, to be scheduled."""
         entries = [(i, e) for i, d in enumerate(docs) if (e := transitions.entry_for(d))]
         taken = await _insert_new(self._queue, [e for _, e in entries])
-        await self._schedule([e for j, (_, e) in enumerate(entries) if j not in taken])
-        return {entries[j][0] for j in taken}
+        written = [e for j, (_, e) in enumerate(entries) if j not in taken]
+        return {entries[j][0] for j in taken}, written
 
     async def _schedule(self, entries: Sequence[Doc], *, retry: bool = False) -> None:
         """Sees to it that entries just queued or changed are claimed when due: remembered,
