@@ -78,9 +78,33 @@ def _must(argv: list[str], what: str, cwd: Path) -> None:
         raise ChildFailed(f"{what} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
 
 
-async def start(children: Children) -> tuple[Child, str]:
+# FerretDB 1.24 asks PostgreSQL for a document by `_id` with `_jsonb->'_id' @> value`, which
+# the B-tree index it makes on `_jsonb->'_id'` cannot answer, so every such lookup reads the
+# whole table. A GIN index on the same expression answers `@>`; this event trigger gives one
+# to every table FerretDB creates, for runs that show what callbackd costs when lookups by
+# `_id` are index reads, as they are on MongoDB.
+_INDEX_IDS = """
+CREATE FUNCTION bench_index_ids() RETURNS event_trigger LANGUAGE plpgsql AS $$
+DECLARE created record;
+BEGIN
+  FOR created IN SELECT * FROM pg_event_trigger_ddl_commands()
+      WHERE command_tag = 'CREATE TABLE' LOOP
+    IF EXISTS (SELECT 1 FROM pg_attribute
+               WHERE attrelid = created.objid AND attname = '_jsonb') THEN
+      EXECUTE format('CREATE INDEX ON %s USING gin ((_jsonb->''_id'') jsonb_path_ops)',
+                     created.object_identity);
+    END IF;
+  END LOOP;
+END $$;
+CREATE EVENT TRIGGER bench_index_ids ON ddl_command_end WHEN TAG IN ('CREATE TABLE')
+  EXECUTE FUNCTION bench_index_ids();
+"""
+
+
+async def start(children: Children, *, index_ids: bool = False) -> tuple[Child, str]:
     """Creates a cluster in the run's folder and starts it; returns the server and the URL
-    FerretDB's `--postgresql-url` takes."""
+    FerretDB's `--postgresql-url` takes. With `index_ids`, every table FerretDB creates gets
+    an index that answers its lookups by `_id` (`_INDEX_IDS`)."""
     bindir = find_bindir()
     if bindir is None or not (bindir / "initdb").is_file():
         raise ChildFailed(f"PostgreSQL not found: {HOW_TO_GET_ONE}")
@@ -132,4 +156,14 @@ async def start(children: Children) -> tuple[Child, str]:
         "createdb",
         folder,
     )
+    if index_ids:
+        _must(
+            [
+                str(bindir / "psql"),
+                *("-h", str(folder), "-p", str(port), "-U", USER, "-v", "ON_ERROR_STOP=1"),
+                *("-c", _INDEX_IDS, DATABASE),
+            ],
+            "adding the index of _id",
+            folder,
+        )
     return child, f"postgres://{USER}@/{DATABASE}?host={folder}&port={port}"
