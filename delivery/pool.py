@@ -90,11 +90,6 @@ class Pool:
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self._closed = False
 
-    @property
-    def connections(self) -> int:
-        """Connections open or opening, in use or idle."""
-        return self._open
-
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         origin = request.url.origin
         key = (origin.scheme, origin.host, origin.port)
