@@ -645,7 +645,12 @@ class MongoStore:
             raise DuplicateRecord("a delivery id is already stored")
         to_write = [docs[i] for i in mine] + [k["delivery"] for k in earlier]
         duplicates = await _insert_new(self._deliveries, to_write)
-        if any(j < len(mine) and deliveries[mine[j]].idempotency_key is None for j in duplicates):
+        clashes = [
+            to_write[j]
+            for j in duplicates
+            if j < len(mine) and deliveries[mine[j]].idempotency_key is None
+        ]
+        if clashes and not await self._finished_first(clashes):
             raise DuplicateRecord("a delivery id is already stored")
         # Deliveries of earlier writers that stopped before writing them.
         _, recovered = await self._enqueue(
@@ -662,6 +667,19 @@ class MongoStore:
             cursor = self._deliveries.find({"_id": {"$in": others}})
             found = {d.id: d for d in await self._live([d async for d in cursor])}
         return [own[i] if i in own else found[i] for i in answer_ids]
+
+    async def _finished_first(self, docs: list[Doc]) -> bool:
+        """True when each of `docs` is stored as the same delivery: another process claimed
+        it from the queue, sent it and stored it finished before this one stored it."""
+        stored = {
+            d["_id"]: d
+            async for d in self._deliveries.find({"_id": {"$in": [d["_id"] for d in docs]}})
+        }
+        return all(
+            (found := stored.get(d["_id"])) is not None
+            and all(found.get(k) == d[k] for k in ("account_id", "profile_id", "created_at"))
+            for d in docs
+        )
 
     async def _enqueue(self, docs: list[Doc]) -> tuple[set[int], list[Doc]]:
         """Writes the queue entries of new deliveries; answers the positions of those that
@@ -910,12 +928,14 @@ class MongoStore:
 
     async def _leave_all(self, left: list[tuple[Doc, transitions.Change]]) -> Refused:
         """Writes the deliveries as they end up, then drops their entries: a process stopped
-        between the two leaves entries that are claimed again once their leases run out."""
+        between the two leaves entries that are claimed again once their leases run out.
+        A delivery not stored yet is stored as it ends up: its publisher stopped between
+        writing the entry and the delivery, or is about to write it (`_finished_first`)."""
         updates = []
         for entry, change in left:
             final = {**entry["delivery"], **change.delivery}
             del final["_id"]
-            updates.append(UpdateOne({"_id": entry["_id"]}, {"$set": final}))
+            updates.append(UpdateOne({"_id": entry["_id"]}, {"$set": final}, upsert=True))
         await _write_apart(self._deliveries, updates)
         # One delete by `_id` each rather than one `$in`: an `_id` alone is the filter FerretDB
         # hands to its backend's index, where it reads the whole queue for an `$in`.

@@ -14,8 +14,8 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from domain.models import AttemptOutcome, DeliveryStatus
-from domain.store import Outcome
-from storage import MemoryStore, open_store
+from domain.store import DuplicateRecord, Outcome
+from storage import MemoryStore, open_store, transitions
 from storage.codec import delivery_from_doc, delivery_to_doc
 from storage.mongo import MongoStore
 from storage.mongo_feed import FEED
@@ -166,6 +166,71 @@ async def test_only_unfinished_deliveries_are_in_the_queue(
         next_attempt_at=None,
         updated_at=at(20),
     )
+
+
+async def test_a_delivery_whose_publisher_stopped_before_storing_it_is_stored_when_finished(
+    mongo_store: MongoStore, raw: AsyncDatabase[Doc]
+) -> None:
+    given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
+    entry = transitions.entry_for(delivery_to_doc(given))
+    assert entry is not None
+    # The publisher wrote the queue entry and stopped before writing the delivery.
+    await raw["delivery_queue"].insert_one(entry)
+    [claimed] = await mongo_store.claim_due("worker-1", at(10), at(70), 10)
+
+    await mongo_store.release(
+        given.id, "worker-1", Outcome(DeliveryStatus.SUCCEEDED, 1, None), at(20)
+    )
+
+    assert claimed.id == given.id
+    assert await mongo_store.get_delivery("acc_one", given.id) == replace(
+        given,
+        status=DeliveryStatus.SUCCEEDED,
+        attempt_count=1,
+        next_attempt_at=None,
+        updated_at=at(20),
+    )
+
+
+async def test_a_publisher_whose_delivery_another_process_finished_first_answers_it(
+    mongo_store: MongoStore, raw: AsyncDatabase[Doc]
+) -> None:
+    given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
+    finished = replace(given, status=DeliveryStatus.SUCCEEDED, attempt_count=1, updated_at=at(5))
+    # What another process leaves when it claims the delivery from the queue, sends it and
+    # stores it finished in between the publisher's two writes.
+    await raw["deliveries"].insert_one(delivery_to_doc(finished))
+    await raw["delivery_claims"].insert_one(
+        {
+            "_id": f"{given.id}/1",
+            "delivery_id": given.id,
+            "number": 1,
+            "owner": "worker-2",
+            "since": at(1),
+            "until": at(61),
+        }
+    )
+
+    answered = await mongo_store.insert_deliveries([given])
+
+    assert answered == [given]
+    assert await mongo_store.claim_due("worker-1", at(10), at(70), 10) == []
+    stored = await raw["deliveries"].find_one({"_id": given.id})
+    assert stored is not None
+    assert delivery_from_doc(stored) == finished
+
+
+async def test_a_delivery_id_stored_for_another_delivery_is_refused(
+    mongo_store: MongoStore, raw: AsyncDatabase[Doc]
+) -> None:
+    given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
+    other = replace(given, profile_id="prf_2", status=DeliveryStatus.SUCCEEDED)
+    await raw["deliveries"].insert_one(delivery_to_doc(other))
+
+    with pytest.raises(DuplicateRecord) as refused:
+        await mongo_store.insert_deliveries([given])
+
+    assert str(refused.value) == "a delivery id is already stored"
 
 
 async def test_a_claim_whose_claimer_stopped_before_moving_the_queue_on_is_passed(
