@@ -444,7 +444,10 @@ class MongoStore:
         return None if doc is None else profile_from_doc(doc)
 
     async def get_profiles(self, account_id: str, profile_ids: Sequence[str]) -> list[Profile]:
-        cursor = self._profiles.find({"_id": {"$in": list(profile_ids)}, "account_id": account_id})
+        # One id, the usual batch, asked by equality: FerretDB hands that to its backend,
+        # where for an `$in` it reads every profile of the account itself.
+        wanted = profile_ids[0] if len(profile_ids) == 1 else {"$in": list(profile_ids)}
+        cursor = self._profiles.find({"_id": wanted, "account_id": account_id})
         return [profile_from_doc(d) async for d in cursor]
 
     async def list_profiles(
