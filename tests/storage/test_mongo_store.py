@@ -6,14 +6,14 @@ import asyncio
 import random
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from domain.models import AttemptOutcome, DeliveryStatus
+from domain.models import AttemptOutcome, Delivery, DeliveryStatus
 from domain.store import DuplicateRecord, Outcome
 from storage import MemoryStore, open_store, transitions
 from storage.codec import delivery_from_doc, delivery_to_doc
@@ -45,6 +45,29 @@ async def elsewhere(mongodb_url: str, mongo_database: str) -> AsyncIterator[Mong
     await store.start()
     yield store
     await store.close()
+
+
+def succeeded_once(given: Delivery, when: datetime) -> Delivery:
+    """`given` as its first attempt's success at `when` leaves it."""
+    return replace(
+        given,
+        status=DeliveryStatus.SUCCEEDED,
+        attempt_count=1,
+        next_attempt_at=None,
+        updated_at=when,
+    )
+
+
+def first_claim(delivery_id: str, owner: str, since: datetime, until: datetime) -> Doc:
+    """The claim of attempt 1 as another process's store writes it."""
+    return {
+        "_id": f"{delivery_id}/1",
+        "delivery_id": delivery_id,
+        "number": 1,
+        "owner": owner,
+        "since": since,
+        "until": until,
+    }
 
 
 async def test_profiles_survive_reopening_the_store(mongodb_url: str, mongo_database: str) -> None:
@@ -159,13 +182,7 @@ async def test_only_unfinished_deliveries_are_in_the_queue(
     assert [q["_id"] for q in queued] == [waiting.id]
     stored = await raw["deliveries"].find_one({"_id": finished.id})
     assert stored is not None
-    assert delivery_from_doc(stored) == replace(
-        finished,
-        status=DeliveryStatus.SUCCEEDED,
-        attempt_count=1,
-        next_attempt_at=None,
-        updated_at=at(20),
-    )
+    assert delivery_from_doc(stored) == succeeded_once(finished, at(20))
 
 
 async def test_a_delivery_whose_publisher_stopped_before_storing_it_is_stored_when_finished(
@@ -183,33 +200,18 @@ async def test_a_delivery_whose_publisher_stopped_before_storing_it_is_stored_wh
     )
 
     assert claimed.id == given.id
-    assert await mongo_store.get_delivery("acc_one", given.id) == replace(
-        given,
-        status=DeliveryStatus.SUCCEEDED,
-        attempt_count=1,
-        next_attempt_at=None,
-        updated_at=at(20),
-    )
+    assert await mongo_store.get_delivery("acc_one", given.id) == succeeded_once(given, at(20))
 
 
 async def test_a_publisher_whose_delivery_another_process_finished_first_answers_it(
     mongo_store: MongoStore, raw: AsyncDatabase[Doc]
 ) -> None:
     given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
-    finished = replace(given, status=DeliveryStatus.SUCCEEDED, attempt_count=1, updated_at=at(5))
+    finished = succeeded_once(given, at(5))
     # What another process leaves when it claims the delivery from the queue, sends it and
     # stores it finished in between the publisher's two writes.
     await raw["deliveries"].insert_one(delivery_to_doc(finished))
-    await raw["delivery_claims"].insert_one(
-        {
-            "_id": f"{given.id}/1",
-            "delivery_id": given.id,
-            "number": 1,
-            "owner": "worker-2",
-            "since": at(1),
-            "until": at(61),
-        }
-    )
+    await raw["delivery_claims"].insert_one(first_claim(given.id, "worker-2", at(1), at(61)))
 
     answered = await mongo_store.insert_deliveries([given])
 
@@ -239,16 +241,7 @@ async def test_a_claim_whose_claimer_stopped_before_moving_the_queue_on_is_passe
     given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
     await mongo_store.insert_deliveries([given])
     # Another process took attempt 1 and stopped before writing its lease into the queue.
-    await raw["delivery_claims"].insert_one(
-        {
-            "_id": f"{given.id}/1",
-            "delivery_id": given.id,
-            "number": 1,
-            "owner": "worker-1",
-            "since": at(10),
-            "until": at(70),
-        }
-    )
+    await raw["delivery_claims"].insert_one(first_claim(given.id, "worker-1", at(10), at(70)))
 
     while_leased = await mongo_store.claim_due("worker-2", at(30), at(90), 10)
     moved_on = await mongo_store.claim_due("worker-2", at(80), at(140), 10)
