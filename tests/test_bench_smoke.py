@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 
 from bench import postgres
+from bench.processes import python_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {
@@ -36,18 +36,10 @@ ON_POSTGRESQL = ("throughput", "latency", "growth")
 pytestmark = pytest.mark.mongo
 
 
-def _unconfigured_env() -> dict[str, str]:
-    """This process's environment without callbackd's settings, so a bench command starts
-    what it needs as a user's machine would."""
-    return {
-        k: v for k, v in os.environ.items() if not k.startswith("CALLBACKD_") and k != "MONGODB_URL"
-    }
-
-
 def _run_smoke(
     out: Path, mongodb_url: str | None, *options: str
 ) -> subprocess.CompletedProcess[str]:
-    env = _unconfigured_env()
+    env = python_env()
     if mongodb_url is not None:
         env["MONGODB_URL"] = mongodb_url
     return subprocess.run(
@@ -159,7 +151,7 @@ def test_on_postgresql_growth_gives_the_database_cpu_at_each_size(
 
 
 def test_the_executor_comparison_answers_both_dashboard_documents_on_both_executors() -> None:
-    env = _unconfigured_env()
+    env = python_env()
     done = subprocess.run(
         [sys.executable, "-m", "bench.execution", "--requests", "2", "--rounds", "1"],
         cwd=ROOT,
