@@ -17,6 +17,7 @@ import pytest
 
 from delivery.guard import Guard
 from delivery.transport import GuardedTransport
+from tests.delivery.test_guarded_transport import raw_server
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
 
@@ -57,15 +58,14 @@ class Server:
 
 @contextlib.asynccontextmanager
 async def serving(server: Server) -> AsyncIterator[Server]:
-    running = await asyncio.start_server(server.handle, "127.0.0.1", 0)
-    server.port = running.sockets[0].getsockname()[1]
-    try:
-        yield server
-    finally:
-        for writer in server.writers:
-            writer.close()
-        running.close()
-        await running.wait_closed()
+    async with raw_server(server.handle) as port:
+        server.port = port
+        try:
+            yield server
+        finally:
+            # Kept-alive connections would hold the server open.
+            for writer in server.writers:
+                writer.close()
 
 
 @contextlib.asynccontextmanager
