@@ -187,18 +187,25 @@ def _owned(doc: Doc | None, account_id: str) -> Doc | None:
     return doc if doc is not None and doc.get("account_id") == account_id else None
 
 
+def _refused_one_by_one(error: BulkWriteError) -> list[Doc]:
+    """The writes of a bulk write the database refused, each alone; raises `error` when a
+    write concern was not met, which fails the whole write, as it would one insert."""
+    if error.details.get("writeConcernErrors"):
+        raise error
+    refused: list[Doc] = error.details["writeErrors"]
+    return refused
+
+
 async def _insert_new(collection: AsyncIOMotorCollection[Doc], docs: list[Doc]) -> set[int]:
     """Inserts `docs`; answers the positions of those whose `_id` was already taken. Any
-    other refusal, or a write concern not met, fails the whole call, as it would one insert."""
+    other refusal fails the whole call, as it would one insert."""
     if not docs:
         return set()
     try:
         await collection.insert_many(docs, ordered=False)
     except BulkWriteError as e:
-        errors = e.details["writeErrors"]
-        if e.details.get("writeConcernErrors") or any(
-            error["code"] != _DUPLICATE_KEY for error in errors
-        ):
+        errors = _refused_one_by_one(e)
+        if any(error["code"] != _DUPLICATE_KEY for error in errors):
             raise
         return {error["index"] for error in errors}
     return set()
@@ -1092,9 +1099,7 @@ class MongoStore:
         try:
             await self._attempts.insert_many(docs, ordered=False)
         except BulkWriteError as e:
-            if e.details.get("writeConcernErrors"):
-                raise
-            for error in e.details["writeErrors"]:
+            for error in _refused_one_by_one(e):
                 i = error["index"]
                 refused[i] = (
                     DuplicateRecord(f"attempt {docs[i]['_id']} is already stored")
