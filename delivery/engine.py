@@ -103,13 +103,15 @@ class Engine:
 
     async def _run(self) -> None:
         while True:
+            # Cleared before claiming, not after: work queued while a claim is on its way to
+            # the store wakes the next wait rather than being missed until the next poll.
+            self._wake.clear()
             try:
                 claimed = await self._claim()
             except Exception:
                 log.exception("claiming deliveries failed; retrying")
                 claimed = 0
             if claimed == 0:
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._settings.poll_seconds)
 

@@ -1,0 +1,104 @@
+"""Work queued while the engine's claim is on its way to the store is claimed as soon as that
+claim returns, not at the engine's next poll."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+import pytest
+
+from delivery.dispatch import Dispatcher
+from delivery.engine import Engine, EngineSettings
+from delivery.guard import Guard
+from delivery.health import DisableRule, Health
+from delivery.recorder import Recorder
+from delivery.retry import RetryPolicy
+from delivery.sender import Sender, new_client
+from delivery.tokens import Tokens
+from domain.deliveries import Deliveries, StatusEvent
+from domain.models import Delivery
+from domain.secretbox import SecretBox, generate_server_key, parse_server_keys
+from domain.statuses import Statuses
+from storage.memory import MemoryStore
+from tests.support import factories
+from tests.support.receiver import Receiver
+
+BOX = SecretBox(parse_server_keys(generate_server_key()))
+# Far longer than the test waits for the callback: only a wake-up can deliver it in time.
+POLL_SECONDS = 60.0
+
+
+class HeldClaims(MemoryStore):
+    """The embedded store, whose claims return only once the test lets them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.claiming = asyncio.Event()
+        self.let_return = asyncio.Event()
+
+    async def claim_due(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Delivery]:
+        claimed = await super().claim_due(owner, now, lease_until, limit)
+        self.claiming.set()
+        await self.let_return.wait()
+        return claimed
+
+
+@pytest.fixture
+async def engine(held: HeldClaims) -> AsyncIterator[Engine]:
+    guard = Guard((ipaddress.ip_network("127.0.0.0/8"),))
+    async with new_client(guard, timeout=2, connections=4) as client:
+        engine = Engine(
+            held,
+            Dispatcher(Sender(client, 2), Tokens(client, BOX, 2), BOX),
+            Recorder(held),
+            RetryPolicy(3, base_seconds=0.01, min_throttle_seconds=0.01),
+            EngineSettings(concurrency=4, lease_seconds=5, poll_seconds=POLL_SECONDS),
+            Health(held, Statuses(held), DisableRule(timedelta(hours=120), 100)),
+        )
+        yield engine
+        await engine.stop()
+
+
+@pytest.fixture
+def held() -> HeldClaims:
+    return HeldClaims()
+
+
+async def test_a_report_queued_during_an_empty_claim_is_sent_without_waiting_for_the_poll(
+    held: HeldClaims, engine: Engine, receiver: Receiver
+) -> None:
+    # Given an engine whose first claim found nothing and has not returned yet
+    account = factories.account()
+    await held.insert_account(account)
+    profile = factories.profile(
+        account.id,
+        endpoint=receiver.url,
+        variables=("status",),
+        body_template={"status": "<status>"},
+        headers=(),
+        encryption=None,
+        response_message=None,
+        sealed_signing_secrets=(),
+    )
+    await held.insert_profile(profile)
+    engine.start()
+    await asyncio.wait_for(held.claiming.wait(), 5)
+
+    # When a report is published, waking the engine, and only then the claim returns
+    deliveries = Deliveries(held, on_queued=engine.wake)
+    queued, errors = await deliveries.publish(
+        account, [StatusEvent(profile.id, {"status": "Delivered"})]
+    )
+    held.let_return.set()
+
+    # Then its callback arrives long before the engine's next poll
+    received = await receiver.wait_for(1, timeout=10)
+    assert errors == []
+    assert len(queued) == 1
+    assert [json.loads(r.body) for r in received] == [{"status": "Delivered"}]
