@@ -3,7 +3,7 @@ engine see only this, and storage/ implements it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -258,6 +258,10 @@ class Store(Protocol):
         of a delivery is answered twice, to any client of the store. Claiming a delivery whose
         lease ran out records the attempt of that lease as LOST, so the resend counts as the
         next attempt."""
+
+    def wake_on_notices(self, wake: Callable[[], None]) -> None:
+        """Calls `wake` whenever another process sharing this store announces work this one
+        may claim, so that its claimer need not wait for its next poll to hear of it."""
 
     async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
         """Ends `owner`'s lease with `outcome`; false when the lease was lost meanwhile."""

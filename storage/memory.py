@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -509,6 +509,9 @@ class MemoryStore:
             if entry is not None and entry["due_at"] == at:
                 found[row_id] = entry
         return list(found.values())
+
+    def wake_on_notices(self, wake: Callable[[], None]) -> None:
+        """Nothing to call: the embedded store has one process, whose own publishes wake it."""
 
     async def claim_due(
         self, owner: str, now: datetime, lease_until: datetime, limit: int

@@ -52,7 +52,7 @@ import heapq
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -275,6 +275,7 @@ class MongoStore:
         self._notice_followers: FanOut[list[Due]] = FanOut()
         self._has_workers = claims
         self._listener: asyncio.Task[None] | None = None
+        self._wake: Callable[[], None] = lambda: None
         # Entries this process queued, by when they fall due: (due_at, id, next).
         self._own_due: list[tuple[datetime, str, int]] = []
         self._own_entries: dict[tuple[str, int], Doc] = {}
@@ -809,6 +810,10 @@ class MongoStore:
             claimed += await self._take(swept, owner, now, lease_until, recover=True)
         return [delivery_from_doc(d) for d in claimed]
 
+    def wake_on_notices(self, wake: Callable[[], None]) -> None:
+        self._wake = wake
+        self._hear_notices()
+
     def _hear_notices(self) -> None:
         """Puts the entries other processes announce from now on in this process's heap;
         the first sweep finds those announced before."""
@@ -824,6 +829,8 @@ class MongoStore:
             for item in due:
                 if len(self._noticed_due) < OWN_ENTRIES:
                     heapq.heappush(self._noticed_due, item)
+            # Also for work due later: a claim that finds nothing due costs no command.
+            self._wake()
 
     async def _noticed_now(self, now: datetime, limit: int, claimed: list[Doc]) -> list[Doc]:
         """The entries notices told of that are due now, read by id; those that are not

@@ -281,6 +281,34 @@ async def test_what_a_process_without_workers_queues_is_claimed_from_its_notice(
     assert [(d.id, d.lease_owner) for d in claimed] == [(given.id, "worker-1")]
 
 
+async def test_a_notice_of_another_process_wakes_the_claimer_of_this_one(
+    mongodb_url: str, mongo_database: str
+) -> None:
+    # Given a process without workers and one with workers that sweeps its queue hourly and
+    # asked to be woken by notices
+    server = MongoStore(mongodb_url, mongo_database, claims=False)
+    worker = MongoStore(mongodb_url, mongo_database, sweep_seconds=3600)
+    await server.start()
+    await worker.start()
+    woken = asyncio.Event()
+    try:
+        assert await worker.claim_due("worker-1", at(10), at(70), 10) == []
+        worker.wake_on_notices(woken.set)
+
+        # When the process without workers stores a due delivery
+        given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
+        await server.insert_deliveries([given])
+
+        # Then the worker is woken, and its next claim takes the delivery
+        await asyncio.wait_for(woken.wait(), 30)
+        claimed = await worker.claim_due("worker-1", at(11), at(71), 10)
+    finally:
+        await worker.close()
+        await server.close()
+
+    assert [(d.id, d.lease_owner) for d in claimed] == [(given.id, "worker-1")]
+
+
 async def test_open_store_picks_the_store_by_url(mongodb_url: str) -> None:
     embedded = open_store(None, "callbackd")
     remote = open_store(mongodb_url, "callbackd")
