@@ -133,16 +133,15 @@ class Engine:
         return len(batch)
 
     async def _profiles_of(self, batch: list[Delivery]) -> dict[tuple[str, str], Profile]:
-        """The profiles of a claimed batch, one read per account rather than one per delivery:
-        a batch is mostly a few busy profiles' deliveries."""
+        """The profiles of a claimed batch, one read per account rather than one per delivery
+        (a batch is mostly a few busy profiles' deliveries), the accounts' reads at once."""
         wanted: dict[str, set[str]] = {}
         for delivery in batch:
             wanted.setdefault(delivery.account_id, set()).add(delivery.profile_id)
-        found: dict[tuple[str, str], Profile] = {}
-        for account_id, profile_ids in wanted.items():
-            for profile in await self._store.get_profiles(account_id, sorted(profile_ids)):
-                found[(account_id, profile.id)] = profile
-        return found
+        read = await asyncio.gather(
+            *(self._store.get_profiles(a, sorted(ids)) for a, ids in wanted.items())
+        )
+        return {(p.account_id, p.id): p for profiles in read for p in profiles}
 
     async def _slot_freed(self) -> None:
         await asyncio.wait(list(self._tasks), return_when=asyncio.FIRST_COMPLETED)

@@ -52,7 +52,7 @@ import heapq
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -731,17 +731,21 @@ class MongoStore:
                 # They are queued; a sweep finds them.
                 log.warning("%d queued deliveries are not announced: %s", len(due), e)
 
-    async def _settled(self) -> None:
-        """Waits for the leases this process is writing, so that what it reads of the queue
-        shows every claim it made."""
-        if self._leasing:
-            await asyncio.gather(*set(self._leasing.values()), return_exceptions=True)
+    async def _settled(self, delivery_ids: Iterable[str] | None = None) -> None:
+        """Waits for the leases this process is writing, of `delivery_ids` or of all, so that
+        what it reads of the queue shows every claim it made."""
+        if delivery_ids is None:
+            writing = set(self._leasing.values())
+        else:
+            writing = {f for i in delivery_ids if (f := self._leasing.get(i)) is not None}
+        if writing:
+            await asyncio.gather(*writing, return_exceptions=True)
 
     async def _live(self, docs: list[Doc]) -> list[Delivery]:
         """The deliveries stored as `docs`, each as its queue entry has it, if it has one."""
         if not docs:
             return []
-        await self._settled()
+        await self._settled(d["_id"] for d in docs)
         if len(docs) == 1:
             entry = await self._queue.find_one({"_id": docs[0]["_id"]})
             entries = {} if entry is None else {entry["_id"]: entry}
@@ -843,7 +847,7 @@ class MongoStore:
                 ids.add(delivery_id)
         if not ids:
             return []
-        await self._settled()
+        await self._settled(ids)
         if len(ids) == 1:
             entry = await self._queue.find_one({"_id": ids.pop()})
             entries = [] if entry is None else [entry]

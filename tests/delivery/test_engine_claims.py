@@ -1,5 +1,6 @@
-"""Work queued while the engine's claim is on its way to the store is claimed as soon as that
-claim returns, not at the engine's next poll."""
+"""How the engine claims: work queued while a claim is on its way to the store is claimed as
+soon as that claim returns, not at the engine's next poll; a batch holding several accounts'
+deliveries sends each with its own account's profile."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import ipaddress
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 import pytest
@@ -20,9 +22,10 @@ from delivery.retry import RetryPolicy
 from delivery.sender import Sender, new_client
 from delivery.tokens import Tokens
 from domain.deliveries import Deliveries, StatusEvent
-from domain.models import Delivery
+from domain.models import Account, Delivery, Profile
 from domain.secretbox import SecretBox, generate_server_key, parse_server_keys
 from domain.statuses import Statuses
+from domain.store import Store
 from storage.memory import MemoryStore
 from tests.support import factories
 from tests.support.receiver import Receiver
@@ -49,20 +52,42 @@ class HeldClaims(MemoryStore):
         return claimed
 
 
-@pytest.fixture
-async def engine(held: HeldClaims) -> AsyncIterator[Engine]:
+@asynccontextmanager
+async def engine_on(store: Store) -> AsyncIterator[Engine]:
     guard = Guard((ipaddress.ip_network("127.0.0.0/8"),))
     async with new_client(guard, timeout=2, connections=4) as client:
         engine = Engine(
-            held,
+            store,
             Dispatcher(Sender(client, 2), Tokens(client, BOX, 2), BOX),
-            Recorder(held),
+            Recorder(store),
             RetryPolicy(3, base_seconds=0.01, min_throttle_seconds=0.01),
             EngineSettings(concurrency=4, lease_seconds=5, poll_seconds=POLL_SECONDS),
-            Health(held, Statuses(held), DisableRule(timedelta(hours=120), 100)),
+            Health(store, Statuses(store), DisableRule(timedelta(hours=120), 100)),
         )
-        yield engine
-        await engine.stop()
+        try:
+            yield engine
+        finally:
+            await engine.stop()
+
+
+async def sendable_profile(
+    store: Store, receiver: Receiver, marker: str
+) -> tuple[Account, Profile]:
+    """A new account with a profile whose callbacks carry `marker` and the status."""
+    account = factories.account()
+    await store.insert_account(account)
+    profile = factories.profile(
+        account.id,
+        endpoint=receiver.url,
+        variables=("status",),
+        body_template={"marker": marker, "status": "<status>"},
+        headers=(),
+        encryption=None,
+        response_message=None,
+        sealed_signing_secrets=(),
+    )
+    await store.insert_profile(profile)
+    return account, profile
 
 
 @pytest.fixture
@@ -70,23 +95,17 @@ def held() -> HeldClaims:
     return HeldClaims()
 
 
+@pytest.fixture
+async def engine(held: HeldClaims) -> AsyncIterator[Engine]:
+    async with engine_on(held) as engine:
+        yield engine
+
+
 async def test_a_report_queued_during_an_empty_claim_is_sent_without_waiting_for_the_poll(
     held: HeldClaims, engine: Engine, receiver: Receiver
 ) -> None:
     # Given an engine whose first claim found nothing and has not returned yet
-    account = factories.account()
-    await held.insert_account(account)
-    profile = factories.profile(
-        account.id,
-        endpoint=receiver.url,
-        variables=("status",),
-        body_template={"status": "<status>"},
-        headers=(),
-        encryption=None,
-        response_message=None,
-        sealed_signing_secrets=(),
-    )
-    await held.insert_profile(profile)
+    account, profile = await sendable_profile(held, receiver, "only")
     engine.start()
     await asyncio.wait_for(held.claiming.wait(), 5)
 
@@ -101,4 +120,28 @@ async def test_a_report_queued_during_an_empty_claim_is_sent_without_waiting_for
     received = await receiver.wait_for(1, timeout=10)
     assert errors == []
     assert len(queued) == 1
-    assert [json.loads(r.body) for r in received] == [{"status": "Delivered"}]
+    assert [json.loads(r.body) for r in received] == [{"marker": "only", "status": "Delivered"}]
+
+
+async def test_a_batch_of_several_accounts_deliveries_sends_each_with_its_accounts_profile(
+    store: Store, receiver: Receiver
+) -> None:
+    # Given two accounts' reports, queued before the engine starts, so one claim takes both
+    one, one_profile = await sendable_profile(store, receiver, "one")
+    two, two_profile = await sendable_profile(store, receiver, "two")
+    deliveries = Deliveries(store)
+    for account, profile, status in ((one, one_profile, "Delivered"), (two, two_profile, "Failed")):
+        _, errors = await deliveries.publish(account, [StatusEvent(profile.id, {"status": status})])
+        assert errors == []
+
+    # When the engine runs
+    async with engine_on(store) as engine:
+        engine.start()
+        received = await receiver.wait_for(2, timeout=10)
+
+    # Then each callback is its own profile's
+    bodies = sorted((json.loads(r.body) for r in received), key=lambda b: b["marker"])
+    assert bodies == [
+        {"marker": "one", "status": "Delivered"},
+        {"marker": "two", "status": "Failed"},
+    ]
