@@ -139,7 +139,6 @@ async def _measure(store: Store, schedule: Schedule, name: str, stored: int, rep
             for d in seed.finished(account_id, given.id, reports, stored)
         ]
         await store.insert_deliveries(due)
-        engine.wake()
         # However long the retries take: a run that never ends says as much as a figure.
         while schedule.finished < reports:
             await asyncio.sleep(0.2)

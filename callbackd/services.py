@@ -97,8 +97,7 @@ def build(settings: Settings) -> Runtime:
     dispatcher = Dispatcher(sender, Tokens(client, box, settings.request_timeout_seconds), box)
     recorder = Recorder(store, on_attempt=attempted)
     engine = None
-    wake = _Wake()
-    statuses = Statuses(store, on_resumed=wake)
+    statuses = Statuses(store)
     if settings.workers > 0:
         engine = Engine(
             store,
@@ -119,15 +118,14 @@ def build(settings: Settings) -> Runtime:
             ),
             on_released=metrics.released,
         )
-        wake.engine = engine
     profiles = Profiles(store, box)
     services = Services(
         store=store,
         accounts=Accounts(store),
         profiles=profiles,
-        deliveries=Deliveries(store, on_queued=wake, on_published=metrics.published),
+        deliveries=Deliveries(store, on_published=metrics.published),
         statuses=statuses,
-        replays=Replays(store, on_queued=wake),
+        replays=Replays(store),
         tester=Tester(profiles, dispatcher, recorder),
         hub=Hub(store),
     )
@@ -143,13 +141,3 @@ def build(settings: Settings) -> Runtime:
         max_body_bytes=settings.max_body_bytes,
         shutdown_seconds=settings.shutdown_seconds,
     )
-
-
-class _Wake:
-    """Tells this process's engine, once there is one, that work was queued."""
-
-    engine: Engine | None = None
-
-    def __call__(self) -> None:
-        if self.engine is not None:
-            self.engine.wake()

@@ -77,7 +77,7 @@ class Engine:
         self._wake.set()
 
     def start(self) -> None:
-        self._store.wake_on_notices(self.wake)
+        self._store.wake_on_work(self.wake)
         self._runner = asyncio.create_task(self._run(), name=self.owner)
 
     async def stop_claiming(self) -> None:

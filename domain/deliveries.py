@@ -46,11 +46,9 @@ class Deliveries:
     def __init__(
         self,
         store: Store,
-        on_queued: Callable[[], None] = lambda: None,
         on_published: Callable[[int], None] = lambda _: None,
     ) -> None:
         self._store = store
-        self._on_queued = on_queued
         # Told how many reports each accepted batch held.
         self._on_published = on_published
 
@@ -104,7 +102,6 @@ class Deliveries:
         if errors:
             return [None] * len(events), errors
         stored = await self._store.insert_deliveries(batch)
-        self._on_queued()
         self._on_published(len(stored))
         return list(stored), []
 
@@ -143,5 +140,4 @@ class Deliveries:
             return None, [
                 UserError(("id",), "The delivery changed meanwhile; try again.", ErrorCode.CONFLICT)
             ]
-        self._on_queued()
         return requeued, []

@@ -3,7 +3,6 @@ one manual attempt, in the order they were first published."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from domain import clock
@@ -19,9 +18,8 @@ REPLAYABLE = frozenset({DeliveryStatus.FAILED, DeliveryStatus.SUCCEEDED})
 
 
 class Replays:
-    def __init__(self, store: Store, on_queued: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self._on_queued = on_queued
 
     async def replay(
         self,
@@ -59,7 +57,6 @@ class Replays:
             if earlier is not None:
                 return earlier, []
         await self._store.requeue_all(account.id, rows, now)
-        self._on_queued()
         await self._store.announce_profile_event(
             event_of(profile, ProfileEventKind.REPLAYED, now, replayed=len(rows))
         )

@@ -3,7 +3,7 @@ enabled again; each change announced to the account's operators."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime
 
 from domain import clock
@@ -37,9 +37,8 @@ def event_of(
 
 
 class Statuses:
-    def __init__(self, store: Store, on_resumed: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self._on_resumed = on_resumed
 
     async def disable(self, account_id: str, profile_id: str) -> Profile | None:
         """Answers the profile, disabled; None when it does not exist."""
@@ -73,10 +72,8 @@ class Statuses:
             ANY_STATUS - {ProfileStatus.ACTIVE},
             ProfileEventKind.ENABLED,
         )
-        if profile is not None and await self._store.resume_held(
-            account_id, profile_id, clock.now()
-        ):
-            self._on_resumed()
+        if profile is not None:
+            await self._store.resume_held(account_id, profile_id, clock.now())
         return profile
 
     async def follow(self, account_id: str, profile_id: str | None) -> AsyncIterator[ProfileEvent]:

@@ -259,9 +259,11 @@ class Store(Protocol):
         lease ran out records the attempt of that lease as LOST, so the resend counts as the
         next attempt."""
 
-    def wake_on_notices(self, wake: Callable[[], None]) -> None:
-        """Calls `wake` whenever another process sharing this store announces work this one
-        may claim, so that its claimer need not wait for its next poll to hear of it."""
+    def wake_on_work(self, wake: Callable[[], None]) -> None:
+        """Calls `wake` whenever work this process may claim is queued, so that its claimer
+        need not wait for its next poll: work this process queues as soon as it is queued
+        (a new delivery before the call storing it returns), work another process sharing
+        the store queues once its notice arrives."""
 
     async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
         """Ends `owner`'s lease with `outcome`; false when the lease was lost meanwhile."""

@@ -158,6 +158,7 @@ class MemoryStore:
         # when popped, so a claim costs what it takes, not a sort of everything queued.
         self._entries: dict[str, Doc] = {}
         self._due: list[tuple[datetime, str]] = []
+        self._wake: Callable[[], None] = lambda: None
         self._claims: dict[str, Doc] = {}
         self._claims_by_delivery: dict[str, list[str]] = {}
         self._delivery_by_key: dict[tuple[str, str], str] = {}
@@ -477,6 +478,7 @@ class MemoryStore:
         # A held entry is due at no time: only resuming files it again.
         if entry["due_at"] is not None:
             heapq.heappush(self._due, (entry["due_at"], entry["_id"]))
+            self._wake()
 
     def _change(self, delivery_id: str, change: transitions.Change) -> Doc:
         doc = self._deliveries[delivery_id]
@@ -510,8 +512,8 @@ class MemoryStore:
                 found[row_id] = entry
         return list(found.values())
 
-    def wake_on_notices(self, wake: Callable[[], None]) -> None:
-        """Nothing to call: the embedded store has one process, whose own publishes wake it."""
+    def wake_on_work(self, wake: Callable[[], None]) -> None:
+        self._wake = wake
 
     async def claim_due(
         self, owner: str, now: datetime, lease_until: datetime, limit: int

@@ -654,6 +654,9 @@ class MongoStore:
         taken_entries, queued = await self._enqueue([docs[i] for i in mine])
         if taken_entries:
             raise DuplicateRecord("a delivery id is already stored")
+        # Claimable while the deliveries are written: a delivery finished first is stored
+        # by its finish, and its publisher then answers it (`_finished_first`).
+        await self._schedule(queued)
         to_write = [docs[i] for i in mine] + [k["delivery"] for k in earlier]
         duplicates = await _insert_new(self._deliveries, to_write)
         clashes = [
@@ -667,9 +670,7 @@ class MongoStore:
         _, recovered = await self._enqueue(
             [d for j, d in enumerate(to_write) if j >= len(mine) and j not in duplicates]
         )
-        # Only now: a delivery claimed and finished before it was stored would be written
-        # over by its stored pending self.
-        await self._schedule(queued + recovered)
+        await self._schedule(recovered)
 
         own = {deliveries[i].id: deliveries[i] for i in mine}
         others = [i for i in dict.fromkeys(answer_ids) if i not in own]
@@ -718,6 +719,7 @@ class MongoStore:
         key = (entry["_id"], entry["next"])
         self._own_entries[key] = entry
         heapq.heappush(self._own_due, (entry["due_at"], *key))
+        self._wake()
         return True
 
     async def _announce(self, entries: Sequence[Doc]) -> None:
@@ -814,7 +816,7 @@ class MongoStore:
             claimed += await self._take(swept, owner, now, lease_until, recover=True)
         return [delivery_from_doc(d) for d in claimed]
 
-    def wake_on_notices(self, wake: Callable[[], None]) -> None:
+    def wake_on_work(self, wake: Callable[[], None]) -> None:
         self._wake = wake
         self._hear_notices()
 

@@ -109,8 +109,8 @@ async def test_a_report_queued_during_an_empty_claim_is_sent_without_waiting_for
     engine.start()
     await asyncio.wait_for(held.claiming.wait(), 5)
 
-    # When a report is published, waking the engine, and only then the claim returns
-    deliveries = Deliveries(held, on_queued=engine.wake)
+    # When a report is published (its store wakes the engine), and only then the claim returns
+    deliveries = Deliveries(held)
     queued, errors = await deliveries.publish(
         account, [StatusEvent(profile.id, {"status": "Delivered"})]
     )

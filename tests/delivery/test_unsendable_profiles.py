@@ -170,7 +170,7 @@ async def test_deliveries_fail_after_the_attempt_limit_and_a_test_answers_the_at
     streamed: list[Attempt] = []
     subscriber = asyncio.create_task(collect(workers.hub, account.id, streamed))
     await asyncio.sleep(0)
-    deliveries = Deliveries(store, on_queued=workers.engine.wake)
+    deliveries = Deliveries(store)
 
     queued, errors = await deliveries.publish(
         account, [StatusEvent(profile.id, {"status": "Delivered"})] * REPORTS

@@ -293,7 +293,7 @@ async def test_a_notice_of_another_process_wakes_the_claimer_of_this_one(
     woken = asyncio.Event()
     try:
         assert await worker.claim_due("worker-1", at(10), at(70), 10) == []
-        worker.wake_on_notices(woken.set)
+        worker.wake_on_work(woken.set)
 
         # When the process without workers stores a due delivery
         given = delivery("acc_one", "prf_1", next_attempt_at=at(0))

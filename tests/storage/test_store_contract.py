@@ -831,6 +831,39 @@ async def test_requeue_makes_a_failed_delivery_due_now_as_a_manual_retry(store: 
     assert [d.id for d in await store.claim_due("worker-1", at(100), at(160), 10)] == [failed.id]
 
 
+async def test_work_queued_by_this_process_wakes_its_claimer_before_the_call_returns(
+    store: Store,
+) -> None:
+    # Given a claimer that asked to be woken
+    woken: list[None] = []
+    store.wake_on_work(lambda: woken.append(None))
+    failed = delivery(
+        ACC, "prf_1", status=DeliveryStatus.FAILED, attempt_count=5, next_attempt_at=None
+    )
+    due = delivery(ACC, "prf_2", next_attempt_at=at(0))
+
+    # When a finished delivery is stored, then a due one, a failed one is retried by hand,
+    # and a held one is resumed
+    await store.insert_deliveries([failed])
+    after_finished = len(woken)
+    await store.insert_deliveries([due])
+    after_due = len(woken)
+    await store.requeue(ACC, failed.id, at(100))
+    after_requeue = len(woken)
+    [claimed] = await store.claim_due("worker-1", at(100), at(160), 1)
+    await store.defer(claimed.id, "worker-1", None, at(101))
+    before_resume = len(woken)
+    await store.resume_held(ACC, "prf_2", at(102))
+    after_resume = len(woken)
+
+    # Then each but the finished delivery woke the claimer by the time its call returned
+    assert claimed.id == due.id
+    assert after_finished == 0
+    assert after_due > after_finished
+    assert after_requeue > after_due
+    assert after_resume > before_resume
+
+
 @pytest.mark.parametrize(
     "status",
     [
