@@ -158,7 +158,8 @@ class MemoryStore:
         # when popped, so a claim costs what it takes, not a sort of everything queued.
         self._entries: dict[str, Doc] = {}
         self._due: list[tuple[datetime, str]] = []
-        self._wake: Callable[[], None] = lambda: None
+        # The claimers of this process to wake when work is queued (`wake_on_work`).
+        self._wakes: list[Callable[[], None]] = []
         self._claims: dict[str, Doc] = {}
         self._claims_by_delivery: dict[str, list[str]] = {}
         self._delivery_by_key: dict[tuple[str, str], str] = {}
@@ -513,7 +514,11 @@ class MemoryStore:
         return list(found.values())
 
     def wake_on_work(self, wake: Callable[[], None]) -> None:
-        self._wake = wake
+        self._wakes.append(wake)
+
+    def _wake(self) -> None:
+        for wake in self._wakes:
+            wake()
 
     async def claim_due(
         self, owner: str, now: datetime, lease_until: datetime, limit: int

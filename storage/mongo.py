@@ -15,12 +15,13 @@ no TTL or partial indexes. What shapes this module:
   stored, queued again and finished, so claims and leases touch in-flight rows only. Reads
   of deliveries lay the entries over the stored documents.
 - A process with workers claims what it queued itself by id, when due, from a heap of its
-  own. What a process queues and will not claim itself promptly (it has no workers, its
-  heap is full, or the entry is a retry, which whoever is free then should send) it
-  announces in a notice on the feed: ids and due times, which processes with workers put
-  in their heaps and claim by id when due. Reading the queue for due entries is left to
-  recovery: leases that ran out and notices missed (a process that was not reading, a
-  feed that wrapped), once per sweep period (`SWEEP_SECONDS` unless configured).
+  own, and wakes its claimers as it queues it. What a process queues and will not claim
+  itself promptly (it has no workers, its heap is full, or the entry is a retry, which
+  whoever is free then should send) it announces in a notice on the feed: ids and due
+  times, which processes with workers put in their heaps, waking their claimers, and claim
+  by id when due. Reading the queue for due entries is left to recovery: leases that ran
+  out and notices missed (a process that was not reading, a feed that wrapped), once per
+  sweep period (`SWEEP_SECONDS` unless configured).
 - Every server gets the same commands. A write that depends on what a document holds
   (revoking a key, noting its last use, changing a profile's status, counting its
   failures, pausing it, rekeying its secrets, resuming held entries, expiring old
@@ -275,7 +276,8 @@ class MongoStore:
         self._notice_followers: FanOut[list[Due]] = FanOut()
         self._has_workers = claims
         self._listener: asyncio.Task[None] | None = None
-        self._wake: Callable[[], None] = lambda: None
+        # The claimers of this process to wake when work is queued (`wake_on_work`).
+        self._wakes: list[Callable[[], None]] = []
         # Entries this process queued, by when they fall due: (due_at, id, next).
         self._own_due: list[tuple[datetime, str, int]] = []
         self._own_entries: dict[tuple[str, int], Doc] = {}
@@ -817,8 +819,12 @@ class MongoStore:
         return [delivery_from_doc(d) for d in claimed]
 
     def wake_on_work(self, wake: Callable[[], None]) -> None:
-        self._wake = wake
+        self._wakes.append(wake)
         self._hear_notices()
+
+    def _wake(self) -> None:
+        for wake in self._wakes:
+            wake()
 
     def _hear_notices(self) -> None:
         """Puts the entries other processes announce from now on in this process's heap;

@@ -864,6 +864,16 @@ async def test_work_queued_by_this_process_wakes_its_claimer_before_the_call_ret
     assert after_resume > before_resume
 
 
+async def test_every_claimer_that_asked_is_woken_once_a_delivery_is_queued(store: Store) -> None:
+    woken: list[str] = []
+    store.wake_on_work(lambda: woken.append("first"))
+    store.wake_on_work(lambda: woken.append("second"))
+
+    await store.insert_deliveries([delivery(ACC, "prf_1", next_attempt_at=at(0))])
+
+    assert woken == ["first", "second"]
+
+
 @pytest.mark.parametrize(
     "status",
     [
