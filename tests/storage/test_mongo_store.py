@@ -254,58 +254,56 @@ async def test_a_claim_whose_claimer_stopped_before_moving_the_queue_on_is_passe
     ] == [(1, AttemptOutcome.LOST)]
 
 
-async def test_what_a_process_without_workers_queues_is_claimed_from_its_notice(
+@pytest.fixture
+async def split(
     mongodb_url: str, mongo_database: str
-) -> None:
-    # Given a process without workers and one with workers that sweeps its queue hourly,
-    # its first sweep behind it
+) -> AsyncIterator[tuple[MongoStore, MongoStore]]:
+    """A process without workers, and one with workers that sweeps its queue hourly, its
+    first sweep behind it."""
     server = MongoStore(mongodb_url, mongo_database, claims=False)
     worker = MongoStore(mongodb_url, mongo_database, sweep_seconds=3600)
     await server.start()
     await worker.start()
     try:
         assert await worker.claim_due("worker-1", at(10), at(70), 10) == []
-
-        # When the process without workers stores a due delivery
-        given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
-        await server.insert_deliveries([given])
-
-        # Then the worker claims it by id, once the notice reached it, with no sweep
-        async with asyncio.timeout(30):
-            while not (claimed := await worker.claim_due("worker-1", at(11), at(71), 10)):
-                await asyncio.sleep(0.05)
+        yield server, worker
     finally:
         await worker.close()
         await server.close()
 
+
+async def test_what_a_process_without_workers_queues_is_claimed_from_its_notice(
+    split: tuple[MongoStore, MongoStore],
+) -> None:
+    # Given a process without workers and one with workers that sweeps its queue hourly
+    server, worker = split
+
+    # When the process without workers stores a due delivery
+    given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
+    await server.insert_deliveries([given])
+
+    # Then the worker claims it by id, once the notice reached it, with no sweep
+    async with asyncio.timeout(30):
+        while not (claimed := await worker.claim_due("worker-1", at(11), at(71), 10)):
+            await asyncio.sleep(0.05)
     assert [(d.id, d.lease_owner) for d in claimed] == [(given.id, "worker-1")]
 
 
 async def test_a_notice_of_another_process_wakes_the_claimer_of_this_one(
-    mongodb_url: str, mongo_database: str
+    split: tuple[MongoStore, MongoStore],
 ) -> None:
-    # Given a process without workers and one with workers that sweeps its queue hourly and
-    # asked to be woken by notices
-    server = MongoStore(mongodb_url, mongo_database, claims=False)
-    worker = MongoStore(mongodb_url, mongo_database, sweep_seconds=3600)
-    await server.start()
-    await worker.start()
+    # Given a process without workers and one with workers that asked to be woken
+    server, worker = split
     woken = asyncio.Event()
-    try:
-        assert await worker.claim_due("worker-1", at(10), at(70), 10) == []
-        worker.wake_on_work(woken.set)
+    worker.wake_on_work(woken.set)
 
-        # When the process without workers stores a due delivery
-        given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
-        await server.insert_deliveries([given])
+    # When the process without workers stores a due delivery
+    given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
+    await server.insert_deliveries([given])
 
-        # Then the worker is woken, and its next claim takes the delivery
-        await asyncio.wait_for(woken.wait(), 30)
-        claimed = await worker.claim_due("worker-1", at(11), at(71), 10)
-    finally:
-        await worker.close()
-        await server.close()
-
+    # Then the worker is woken, and its next claim takes the delivery
+    await asyncio.wait_for(woken.wait(), 30)
+    claimed = await worker.claim_due("worker-1", at(11), at(71), 10)
     assert [(d.id, d.lease_owner) for d in claimed] == [(given.id, "worker-1")]
 
 
