@@ -283,11 +283,10 @@ class MongoStore:
         self._own_entries: dict[tuple[str, int], Doc] = {}
         # Entries other processes announced: (due_at, id).
         self._noticed_due: list[Due] = []
-        # Entries this process holds the lease of, as its claim left them, oldest lease first.
-        self._leased: dict[str, Doc] = {}
-        # The writes of those leases onto the entries, by delivery id: an attempt is sent
-        # while its lease is written, and the entry moves on only once it is.
-        self._leasing: dict[str, asyncio.Future[None]] = {}
+        # Entries this process holds the lease of, as its claim left them, oldest lease first,
+        # each with the write of its lease: an attempt is sent while its lease is written,
+        # and the entry moves on only once it is.
+        self._leased: dict[str, tuple[Doc, asyncio.Future[None]]] = {}
         # Deliveries finished by this process's workers at about the same time are written
         # together: a few commands for the group rather than two for each.
         self._leaving: Grouped[tuple[Doc, transitions.Change]] = Grouped(
@@ -739,9 +738,9 @@ class MongoStore:
         """Waits for the leases this process is writing, of `delivery_ids` or of all, so that
         what it reads of the queue shows every claim it made."""
         if delivery_ids is None:
-            writing = set(self._leasing.values())
+            writing = {leasing for _, leasing in self._leased.values()}
         else:
-            writing = {f for i in delivery_ids if (f := self._leasing.get(i)) is not None}
+            writing = {held[1] for i in delivery_ids if (held := self._leased.get(i)) is not None}
         if writing:
             await asyncio.gather(*writing, return_exceptions=True)
 
@@ -926,24 +925,22 @@ class MongoStore:
     def _hold(self, taken: list[Doc], now: datetime, leasing: asyncio.Future[None]) -> None:
         """Remembers the entries just leased, and forgets those whose lease ran out unreleased
         (a send that failed inside): leases are all as long, so those come first."""
-        for delivery_id, entry in list(self._leased.items()):
+        for delivery_id, (entry, _) in list(self._leased.items()):
             if entry["lease"]["until"] > now:
                 break
             del self._leased[delivery_id]
-            self._leasing.pop(delivery_id, None)
         for entry in taken:
-            self._leased[entry["_id"]] = entry
-            self._leasing[entry["_id"]] = leasing
+            self._leased[entry["_id"]] = (entry, leasing)
 
     async def _leased_entry(self, delivery_id: str, now: datetime) -> Doc | None:
         """The entry of a delivery this process leased. While the lease has a margin left, no
         other process may have claimed it since, so the entry is as the claim left it and
         needs no read; past that, it is read, and may be another claimer's by then."""
-        if (leasing := self._leasing.pop(delivery_id, None)) is not None:
+        if (held := self._leased.pop(delivery_id, None)) is not None:
+            entry, leasing = held
             await leasing
-        entry = self._leased.pop(delivery_id, None)
-        if entry is not None and entry["lease"]["until"] - now > LEASE_MARGIN:
-            return entry
+            if entry["lease"]["until"] - now > LEASE_MARGIN:
+                return entry
         return await self._queue.find_one({"_id": delivery_id})
 
     async def _unstick(self, claim_id: str, now: datetime) -> None:
