@@ -12,6 +12,7 @@ from domain.store import Store
 from storage import MemoryStore
 from storage.mongo import MongoStore
 from tests.support.ferretdb import HOW_TO_GET_ONE, FerretDB, FerretDBUnavailable, find_binary
+from tests.support.stores import started
 
 pytest_plugins = ["tests.support.fixtures"]
 
@@ -56,18 +57,14 @@ def mongo_database(_mongo_admin: pymongo.MongoClient[dict[str, Any]]) -> Iterato
 
 @pytest.fixture
 async def memory_store() -> AsyncIterator[MemoryStore]:
-    store = MemoryStore()
-    await store.start()
-    yield store
-    await store.close()
+    async with started(MemoryStore()) as store:
+        yield store
 
 
 @pytest.fixture
 async def mongo_store(mongodb_url: str, mongo_database: str) -> AsyncIterator[MongoStore]:
-    store = MongoStore(mongodb_url, mongo_database)
-    await store.start()
-    yield store
-    await store.close()
+    async with started(MongoStore(mongodb_url, mongo_database)) as store:
+        yield store
 
 
 @pytest.fixture(

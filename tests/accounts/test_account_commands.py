@@ -12,6 +12,7 @@ import pytest
 from domain.accounts import Accounts
 from storage.mongo import MongoStore
 from tests.support import server
+from tests.support.stores import started
 
 pytestmark = pytest.mark.mongo
 
@@ -39,10 +40,8 @@ def env(mongodb_url: str, mongo_database: str) -> dict[str, str]:
 @pytest.fixture
 async def accounts(mongodb_url: str, mongo_database: str) -> AsyncIterator[Accounts]:
     """The accounts as a server sharing the database sees them."""
-    store = MongoStore(mongodb_url, mongo_database)
-    await store.start()
-    yield Accounts(store)
-    await store.close()
+    async with started(MongoStore(mongodb_url, mongo_database)) as store:
+        yield Accounts(store)
 
 
 def rows(output: str) -> list[list[str]]:

@@ -15,6 +15,7 @@ from domain.secretbox import SecretBox, key_id
 from storage.mongo import MongoStore
 from tests.secrets.test_rekey import sealed_profile, sealed_values
 from tests.support import server
+from tests.support.stores import started
 
 pytestmark = pytest.mark.mongo
 
@@ -35,12 +36,10 @@ def rekey(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 async def store(mongodb_url: str, mongo_database: str) -> AsyncIterator[MongoStore]:
-    opened = MongoStore(mongodb_url, mongo_database)
-    await opened.start()
-    for n in (1, 2, 3):
-        await opened.insert_profile(sealed_profile(SecretBox([A]), n))
-    yield opened
-    await opened.close()
+    async with started(MongoStore(mongodb_url, mongo_database)) as opened:
+        for n in (1, 2, 3):
+            await opened.insert_profile(sealed_profile(SecretBox([A]), n))
+        yield opened
 
 
 async def seals(store: MongoStore) -> list[str]:

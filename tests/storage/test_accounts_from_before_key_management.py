@@ -11,6 +11,7 @@ import pytest
 from domain.accounts import Accounts, hash_key
 from storage.mongo import MongoStore
 from tests.support.factories import T0
+from tests.support.stores import started
 
 pytestmark = pytest.mark.mongo
 
@@ -34,15 +35,11 @@ def old_database(_mongo_admin: pymongo.MongoClient[dict[str, Any]], mongo_databa
 
 
 async def test_the_old_key_authenticates_and_is_listed(mongodb_url: str, old_database: str) -> None:
-    store = MongoStore(mongodb_url, old_database)
-    await store.start()
-    try:
+    async with started(MongoStore(mongodb_url, old_database)) as store:
         accounts = Accounts(store)
 
         found = await accounts.authenticate(f"Bearer {OLD_KEY}")
         [listed] = await store.list_api_keys("acc_old")
-    finally:
-        await store.close()
 
     assert found is not None and found.id == "acc_old"
     assert listed.prefix == "legacy_" + hash_key(OLD_KEY)[:8]
@@ -55,17 +52,13 @@ async def test_the_old_key_authenticates_and_is_listed(mongodb_url: str, old_dat
 async def test_new_accounts_can_be_created_beside_adopted_ones(
     mongodb_url: str, old_database: str
 ) -> None:
-    store = MongoStore(mongodb_url, old_database)
-    await store.start()
-    try:
+    async with started(MongoStore(mongodb_url, old_database)) as store:
         accounts = Accounts(store)
         first, first_key = await accounts.create("Globex")
         second, second_key = await accounts.create("Initech")
 
         assert (await accounts.authenticate(f"Bearer {first_key}")) == first
         assert (await accounts.authenticate(f"Bearer {second_key}")) == second
-    finally:
-        await store.close()
 
 
 async def test_starting_again_changes_nothing_more(

@@ -21,6 +21,7 @@ from storage.mongo import MongoStore
 from storage.mongo_feed import FEED
 from tests.storage.test_store_contract import next_attempt, nothing_more
 from tests.support.factories import at, attempt, delivery, profile
+from tests.support.stores import started
 
 pytestmark = pytest.mark.mongo
 
@@ -41,10 +42,8 @@ async def raw(mongodb_url: str, mongo_database: str) -> AsyncIterator[AsyncDatab
 @pytest.fixture
 async def elsewhere(mongodb_url: str, mongo_database: str) -> AsyncIterator[MongoStore]:
     """Another process's store on the same database."""
-    store = MongoStore(mongodb_url, mongo_database)
-    await store.start()
-    yield store
-    await store.close()
+    async with started(MongoStore(mongodb_url, mongo_database)) as store:
+        yield store
 
 
 def succeeded_once(given: Delivery, when: datetime) -> Delivery:
@@ -77,12 +76,8 @@ async def test_profiles_survive_reopening_the_store(mongodb_url: str, mongo_data
     await first.insert_profile(given)
     await first.close()
 
-    reopened = MongoStore(mongodb_url, mongo_database)
-    await reopened.start()
-    try:
+    async with started(MongoStore(mongodb_url, mongo_database)) as reopened:
         assert await reopened.get_profile("acc_one", given.id) == given
-    finally:
-        await reopened.close()
 
 
 async def test_a_key_whose_first_writer_stopped_halfway_answers_that_delivery(
@@ -260,16 +255,12 @@ async def split(
 ) -> AsyncIterator[tuple[MongoStore, MongoStore]]:
     """A process without workers, and one with workers that sweeps its queue hourly, its
     first sweep behind it."""
-    server = MongoStore(mongodb_url, mongo_database, claims=False)
-    worker = MongoStore(mongodb_url, mongo_database, sweep_seconds=3600)
-    await server.start()
-    await worker.start()
-    try:
+    async with (
+        started(MongoStore(mongodb_url, mongo_database, claims=False)) as server,
+        started(MongoStore(mongodb_url, mongo_database, sweep_seconds=3600)) as worker,
+    ):
         assert await worker.claim_due("worker-1", at(10), at(70), 10) == []
         yield server, worker
-    finally:
-        await worker.close()
-        await server.close()
 
 
 async def test_what_a_process_without_workers_queues_is_claimed_from_its_notice(

@@ -35,6 +35,7 @@ from domain.store import (
 from storage.mongo import MongoStore
 from storage.transitions import LOST_ERROR
 from tests.support.factories import account, api_key, at, attempt, delivery, profile
+from tests.support.stores import started
 
 ACC = "acc_one"
 OTHER = "acc_two"
@@ -668,9 +669,8 @@ async def rival(store: Store, request: pytest.FixtureRequest) -> AsyncIterator[S
     other = MongoStore(
         request.getfixturevalue("mongodb_url"), request.getfixturevalue("mongo_database")
     )
-    await other.start()
-    yield other
-    await other.close()
+    async with started(other) as opened:
+        yield opened
 
 
 async def test_a_delivery_two_clients_race_for_is_claimed_by_one(
