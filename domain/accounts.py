@@ -2,8 +2,9 @@
 
 An account has any number of keys, each with a label, its first characters (the prefix,
 shown to tell keys apart), its creation time, its last use and, once revoked, the time of
-revocation. Keys are read from the store on every request, never cached, so a revocation
-holds at once for every process sharing the store.
+revocation. A process keeps an active key it has read for `KEYS_KEPT_FOR` seconds, so a
+busy client's requests do not each read it: a revocation holds at once in the process that
+wrote it, and in every other process sharing the store at most that long after.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import datetime, timedelta
 from domain import clock
 from domain.errors import ErrorCode, UserError
 from domain.models import Account, ApiKey
+from domain.recent import Recent
 from domain.store import DuplicateRecord, Store
 
 REGION = re.compile(r"^[A-Z]{2,3}$")
@@ -29,6 +31,8 @@ SHOWN_CHARACTERS = 12
 LAST_USED_EVERY = timedelta(minutes=1)
 MAX_LABEL = 100
 MAX_ACTIVE_KEYS = 20
+# How long a process goes on accepting a key another process has revoked, at most.
+KEYS_KEPT_FOR = 1.0
 # Accounts never change once created, so each process keeps those it has read; this many.
 _ACCOUNTS_KEPT = 10_000
 _TOUCHES_KEPT = 100_000
@@ -100,9 +104,12 @@ def _last_key() -> UserError:
 
 
 class Accounts:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, keys: Recent[str, ApiKey] | None = None) -> None:
         self._store = store
         self._known: dict[str, Account] = {}
+        # Active keys by hash. Unknown and revoked keys are read again each time: a key
+        # created in another process works at once, and guessed keys fill nothing.
+        self._keys = keys if keys is not None else Recent[str, ApiKey](KEYS_KEPT_FOR)
         # When this process last recorded each key's use.
         self._touched: dict[str, datetime] = {}
 
@@ -177,6 +184,7 @@ class Accounts:
         if not any(k.active and k.key_hash != key.key_hash for k in keys):
             return None, [_last_key()]
         revoked = await self._store.set_api_key_revoked(key.key_hash, None, clock.now())
+        self._keys.forget(key.key_hash)
         if revoked is None:
             return None, [
                 UserError(("prefix",), "This key is revoked already.", ErrorCode.ALREADY_REVOKED)
@@ -194,9 +202,14 @@ class Accounts:
         key = bearer_key(authorization)
         if key is None:
             return None
-        record = await self._store.find_api_key(hash_key(key))
-        if record is None or not record.active:
-            return None
+        key_hash = hash_key(key)
+        record = self._keys.get(key_hash)
+        if record is None:
+            reading = self._keys.reading()
+            record = await self._store.find_api_key(key_hash)
+            if record is None or not record.active:
+                return None
+            self._keys.keep(key_hash, record, reading)
         account = await self._account(record.account_id)
         if account is not None:
             await self._record_use(record)
