@@ -22,7 +22,7 @@ from delivery.sender import Sender, new_client
 from delivery.tester import Tester
 from delivery.tokens import Tokens
 from domain.accounts import Accounts
-from domain.deliveries import Deliveries
+from domain.deliveries import PROFILES_KEPT_FOR, ActiveProfiles, Deliveries
 from domain.models import Attempt
 from domain.profiles import Profiles
 from domain.replays import Replays
@@ -97,7 +97,8 @@ def build(settings: Settings) -> Runtime:
     dispatcher = Dispatcher(sender, Tokens(client, box, settings.request_timeout_seconds), box)
     recorder = Recorder(store, on_attempt=attempted)
     engine = None
-    statuses = Statuses(store)
+    active_profiles = ActiveProfiles(PROFILES_KEPT_FOR)
+    statuses = Statuses(store, active_profiles)
     if settings.workers > 0:
         engine = Engine(
             store,
@@ -118,12 +119,12 @@ def build(settings: Settings) -> Runtime:
             ),
             on_released=metrics.released,
         )
-    profiles = Profiles(store, box)
+    profiles = Profiles(store, box, active_profiles)
     services = Services(
         store=store,
         accounts=Accounts(store),
         profiles=profiles,
-        deliveries=Deliveries(store, on_published=metrics.published),
+        deliveries=Deliveries(store, metrics.published, active_profiles),
         statuses=statuses,
         replays=Replays(store),
         tester=Tester(profiles, dispatcher, recorder),

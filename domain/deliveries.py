@@ -12,7 +12,21 @@ from domain.bounds import EVENTS_MAX, IDEMPOTENCY_KEY_MAX
 from domain.errors import ErrorCode, UserError
 from domain.models import Account, Delivery, DeliveryStatus, Profile, ProfileStatus
 from domain.pagination import decode_cursor, page_size
+from domain.recent import Recent
 from domain.store import DeliveryFilter, Store
+
+# The active profiles publishing has read, by account and profile id, kept so that a busy
+# profile's reports do not each read it. Whatever disables or deletes a profile in this
+# process forgets it there; another process publishes for it at most `PROFILES_KEPT_FOR`
+# seconds longer, and the engine holds or cancels what was published meanwhile, as it does
+# for a report that raced the change.
+ActiveProfiles = Recent[tuple[str, str], Profile]
+PROFILES_KEPT_FOR = 1.0
+
+
+def kept_nowhere() -> ActiveProfiles:
+    """For a service built on its own: every publish reads its profiles."""
+    return ActiveProfiles(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +61,12 @@ class Deliveries:
         self,
         store: Store,
         on_published: Callable[[int], None] = lambda _: None,
+        active_profiles: ActiveProfiles | None = None,
     ) -> None:
         self._store = store
         # Told how many reports each accepted batch held.
         self._on_published = on_published
+        self._active = active_profiles if active_profiles is not None else kept_nowhere()
 
     async def publish(
         self, account: Account, events: Sequence[StatusEvent]
@@ -62,8 +78,7 @@ class Deliveries:
                     ("events",), f"Send 1 to {EVENTS_MAX} events per call.", ErrorCode.TOO_MANY
                 )
             ]
-        wanted = list(dict.fromkeys(e.profile_id for e in events))
-        profiles = {p.id: p for p in await self._store.get_profiles(account.id, wanted)}
+        profiles = await self._profiles(account, [e.profile_id for e in events])
         now = clock.now()
         batch: list[Delivery] = []
         errors: list[UserError] = []
@@ -104,6 +119,21 @@ class Deliveries:
         stored = await self._store.insert_deliveries(batch)
         self._on_published(len(stored))
         return list(stored), []
+
+    async def _profiles(self, account: Account, profile_ids: list[str]) -> dict[str, Profile]:
+        """The profiles these ids name that exist, by id; only active ones are kept."""
+        found: dict[str, Profile] = {}
+        for profile_id in profile_ids:
+            if (kept := self._active.get((account.id, profile_id))) is not None:
+                found[profile_id] = kept
+        wanted = [i for i in dict.fromkeys(profile_ids) if i not in found]
+        if wanted:
+            reading = self._active.reading()
+            for profile in await self._store.get_profiles(account.id, wanted):
+                found[profile.id] = profile
+                if profile.status is ProfileStatus.ACTIVE:
+                    self._active.keep((account.id, profile.id), profile, reading)
+        return found
 
     async def get(self, account: Account, delivery_id: str) -> Delivery | None:
         return await self._store.get_delivery(account.id, delivery_id)

@@ -11,6 +11,7 @@ from catalog import CHANNELS, BodyFormat, ChannelKind, NotInCatalog, channel_of
 from domain import authentication_checks, clock, validation
 from domain.authentication import AuthenticationDraft
 from domain.bounds import SEARCH_MAX
+from domain.deliveries import ActiveProfiles, kept_nowhere
 from domain.drafts import ProfileDraft, TemplateDraft
 from domain.errors import ErrorCode, InvalidInput, UserError, prefixed
 from domain.ids import uuid7
@@ -42,9 +43,12 @@ class Created:
 
 
 class Profiles:
-    def __init__(self, store: Store, box: SecretBox) -> None:
+    def __init__(
+        self, store: Store, box: SecretBox, active_profiles: ActiveProfiles | None = None
+    ) -> None:
         self._store = store
         self._box = box
+        self._active = active_profiles if active_profiles is not None else kept_nowhere()
 
     def build(
         self, account: Account, draft: ProfileDraft
@@ -225,7 +229,9 @@ class Profiles:
         return secret, []
 
     async def delete(self, account: Account, profile_id: str) -> list[UserError]:
-        if not await self._store.delete_profile(account.id, profile_id):
+        deleted = await self._store.delete_profile(account.id, profile_id)
+        self._active.forget((account.id, profile_id))
+        if not deleted:
             return [not_found()]
         await self._store.cancel_pending(account.id, profile_id, clock.now())
         return []

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 
 from domain import clock
+from domain.deliveries import ActiveProfiles, kept_nowhere
 from domain.ids import sortable_id
 from domain.models import Profile, ProfileEvent, ProfileEventKind, ProfileStatus
 from domain.store import StatusChange, Store
@@ -37,8 +38,9 @@ def event_of(
 
 
 class Statuses:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, active_profiles: ActiveProfiles | None = None) -> None:
         self._store = store
+        self._active = active_profiles if active_profiles is not None else kept_nowhere()
 
     async def disable(self, account_id: str, profile_id: str) -> Profile | None:
         """Answers the profile, disabled; None when it does not exist."""
@@ -95,6 +97,7 @@ class Statuses:
         changed = await self._store.change_profile_status(
             account_id, profile_id, StatusChange(status, reason, now, allowed_from)
         )
+        self._active.forget((account_id, profile_id))
         if changed is None:
             # Missing, or already in that status: nothing happened, so nothing is announced.
             return await self._store.get_profile(account_id, profile_id)
