@@ -529,8 +529,11 @@ class MemoryStore:
             if not self._take_claim(transitions.claim(entry, owner, now, lease_until)):
                 continue
             lost = transitions.lost(entry, now)
-            if lost is not None:
-                self._record(lost)
+            if lost is not None and not self._record(lost):
+                done = transitions.succeeded_after_all(self._attempts[lost.id], now)
+                if done is not None:
+                    self._change(entry["_id"], done)
+                    continue
             doc = self._change(entry["_id"], transitions.claimed(entry, owner, now, lease_until))
             claimed.append(delivery_from_doc(_bson(doc)))
         return claimed

@@ -912,15 +912,36 @@ class MongoStore:
             )
         )
         leasing.add_done_callback(_note_lease_failure)
-        gone = [attempt for e in won if (attempt := transitions.lost(e, now)) is not None]
+        taken = [transitions.apply(e, c) for e, c in zip(won, changes, strict=True)]
+        gone = [
+            (e, attempt)
+            for e, before in zip(taken, won, strict=True)
+            if (attempt := transitions.lost(before, now)) is not None
+        ]
         if gone:
             await leasing
-        for attempt in gone:
-            with contextlib.suppress(DuplicateRecord):
-                await self.insert_attempt(attempt)
-        taken = [transitions.apply(e, c) for e, c in zip(won, changes, strict=True)]
+        done: set[str] = set()
+        for entry, attempt in gone:
+            if await self._finished_after_all(entry, attempt, now):
+                done.add(entry["_id"])
+        taken = [e for e in taken if e["_id"] not in done]
         self._hold(taken, now, leasing)
         return [e["delivery"] for e in taken]
+
+    async def _finished_after_all(self, entry: Doc, lost: Attempt, now: datetime) -> bool:
+        """Records the attempt whose lease ran out as `lost`, unless its outcome was recorded
+        after all; if that outcome was a success, finishes the delivery rather than sending
+        it again, and answers True."""
+        try:
+            await self.insert_attempt(lost)
+            return False
+        except DuplicateRecord:
+            recorded = await self._attempts.find_one({"_id": lost.id})
+        change = None if recorded is None else transitions.succeeded_after_all(recorded, now)
+        if change is None:
+            return False
+        await self._leave(entry, change)
+        return True
 
     def _hold(self, taken: list[Doc], now: datetime, leasing: asyncio.Future[None]) -> None:
         """Remembers the entries just leased, and forgets those whose lease ran out unreleased

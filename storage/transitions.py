@@ -10,8 +10,11 @@ Attempt n of a delivery is taken by inserting its claim, a document whose `_id` 
 from (delivery id, n): the unique `_id` index lets exactly one insert win on every backend,
 so exactly one process sends attempt n. Whoever takes a claim moves the entry on to n + 1;
 a lease that runs out without an outcome leaves attempt n to be recorded as LOST by
-whoever claims n + 1, so the resend counts toward the attempt limit. Cancelling takes the
-claim of the pending attempt too, so it and a worker never both win.
+whoever claims n + 1, so the resend counts toward the attempt limit. If attempt n's
+outcome was recorded after all, and it succeeded (the claimer stopped between recording it
+and finishing the delivery), the claimer of n + 1 finishes the delivery as succeeded with n
+and sends nothing. Cancelling takes the claim of the pending attempt too, so it and a
+worker never both win.
 
 A claimer that must not send now (the profile is disabled, paused or at its rate limit)
 defers: it gives the lease up in the entry, which goes back to attempt n, and only then
@@ -152,6 +155,15 @@ def lost(entry: Doc, now: datetime) -> Attempt | None:
         error=LOST_ERROR,
         started_at=lease["since"],
     )
+
+
+def succeeded_after_all(recorded: Doc, now: datetime) -> Change | None:
+    """For the claimer of the attempt after a lost one that finds that attempt `recorded`
+    already: the delivery's change if it succeeded, so that it is not sent again; None if it
+    did not, and the claimer sends the next attempt as for a lost one."""
+    if recorded["outcome"] != AttemptOutcome.SUCCEEDED.value:
+        return None
+    return released(Outcome(DeliveryStatus.SUCCEEDED, recorded["number"], None), now)
 
 
 def may_release(entry: Doc | None, owner: str) -> bool:

@@ -727,6 +727,49 @@ async def test_a_resend_after_a_lease_ran_out_is_the_next_attempt_and_the_first_
     ]
 
 
+async def test_a_success_recorded_before_the_lease_ran_out_finishes_the_delivery_unsent(
+    store: Store, rival: Store
+) -> None:
+    # Given worker-1 recorded attempt 1 as a success, then stopped before finishing the delivery
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+    succeeded = attempt(ACC, given.id, id=attempt_id(given.id, 1), outcome=AttemptOutcome.SUCCEEDED)
+    await store.insert_attempt(succeeded)
+
+    # When another worker claims once the lease ran out
+    claimed = await rival.claim_due("worker-2", at(70), at(130), 10)
+
+    # Then nothing is sent again: the delivery is finished with the recorded attempt
+    assert claimed == []
+    assert await rival.claim_due("worker-2", at(200), at(260), 10) == []
+    assert await rival.list_attempts(ACC, [given.id]) == [succeeded]
+    assert await rival.get_delivery(ACC, given.id) == replace(
+        given,
+        status=DeliveryStatus.SUCCEEDED,
+        attempt_count=1,
+        next_attempt_at=None,
+        lease_owner=None,
+        lease_expires_at=None,
+        updated_at=at(70),
+    )
+
+
+async def test_a_failure_recorded_before_the_lease_ran_out_is_followed_by_the_next_attempt(
+    store: Store, rival: Store
+) -> None:
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+    failed = attempt(ACC, given.id, id=attempt_id(given.id, 1), outcome=AttemptOutcome.TIMEOUT)
+    await store.insert_attempt(failed)
+
+    [resent] = await rival.claim_due("worker-2", at(70), at(130), 10)
+
+    assert (resent.attempt_count, resent.lease_owner) == (1, "worker-2")
+    assert await rival.list_attempts(ACC, [given.id]) == [failed]
+
+
 async def test_attempt_numbers_keep_counting_after_a_lost_lease(store: Store, rival: Store) -> None:
     given = await taken_over_by_the_rival(store, rival)
     await rival.release(given.id, "worker-2", Outcome(DeliveryStatus.PENDING, 2, at(140)), at(80))
