@@ -568,19 +568,23 @@ async def test_only_due_pending_deliveries_are_claimed(store: Store) -> None:
     assert [d.id for d in claimed] == [due.id]
 
 
-async def test_a_leased_delivery_is_not_claimed_again_while_the_lease_lasts(store: Store) -> None:
+async def leased_to_worker_1(store: Store) -> Delivery:
+    """A delivery worker-1 claimed at at(10) with a lease until at(70)."""
     given = delivery(ACC, "prf_1", next_attempt_at=at(0))
     await store.insert_deliveries([given])
     await store.claim_due("worker-1", at(10), at(70), 10)
+    return given
+
+
+async def test_a_leased_delivery_is_not_claimed_again_while_the_lease_lasts(store: Store) -> None:
+    await leased_to_worker_1(store)
 
     assert await store.claim_due("worker-2", at(20), at(80), 10) == []
     assert await store.claim_due("worker-2", at(69.999), at(130), 10) == []
 
 
 async def test_an_expired_lease_can_be_claimed_by_another_worker(store: Store) -> None:
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
+    given = await leased_to_worker_1(store)
 
     claimed = await store.claim_due("worker-2", at(70), at(130), 10)
 
@@ -626,9 +630,7 @@ async def test_the_lease_owner_releases_a_delivery_with_its_outcome(store: Store
 
 
 async def test_a_worker_that_lost_its_lease_cannot_release(store: Store) -> None:
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
+    given = await leased_to_worker_1(store)
     [reclaimed] = await store.claim_due("worker-2", at(71), at(131), 10)
 
     released = await store.release(
@@ -690,9 +692,7 @@ async def test_a_delivery_two_clients_race_for_is_claimed_by_one(
 async def taken_over_by_the_rival(store: Store, rival: Store) -> Delivery:
     """A delivery worker-1 claimed with a lease until at(70), and worker-2 claimed through
     `rival` when that lease ran out."""
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
+    given = await leased_to_worker_1(store)
     await rival.claim_due("worker-2", at(70), at(130), 10)
     return given
 
@@ -700,9 +700,7 @@ async def taken_over_by_the_rival(store: Store, rival: Store) -> Delivery:
 async def test_a_resend_after_a_lease_ran_out_is_the_next_attempt_and_the_first_is_lost(
     store: Store, rival: Store
 ) -> None:
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
+    given = await leased_to_worker_1(store)
 
     [resent] = await rival.claim_due("worker-2", at(70), at(130), 10)
 
@@ -731,9 +729,7 @@ async def test_a_success_recorded_before_the_lease_ran_out_finishes_the_delivery
     store: Store, rival: Store
 ) -> None:
     # Given worker-1 recorded attempt 1 as a success, then stopped before finishing the delivery
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
+    given = await leased_to_worker_1(store)
     succeeded = attempt(ACC, given.id, id=attempt_id(given.id, 1), outcome=AttemptOutcome.SUCCEEDED)
     await store.insert_attempt(succeeded)
 
@@ -758,9 +754,7 @@ async def test_a_success_recorded_before_the_lease_ran_out_finishes_the_delivery
 async def test_a_failure_recorded_before_the_lease_ran_out_is_followed_by_the_next_attempt(
     store: Store, rival: Store
 ) -> None:
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
+    given = await leased_to_worker_1(store)
     failed = attempt(ACC, given.id, id=attempt_id(given.id, 1), outcome=AttemptOutcome.TIMEOUT)
     await store.insert_attempt(failed)
 
@@ -805,9 +799,7 @@ async def test_a_release_after_another_process_finished_the_delivery_changes_not
 
 
 async def test_the_lease_owner_releases_until_the_last_moment_of_its_lease(store: Store) -> None:
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
+    given = await leased_to_worker_1(store)
 
     released = await store.release(
         given.id, "worker-1", Outcome(DeliveryStatus.SUCCEEDED, 1, None), at(69.9)
