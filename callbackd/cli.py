@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -74,6 +75,14 @@ def _say(line: str = "") -> None:
     print(line, flush=True)
 
 
+def _keep_start_up_out_of_collections() -> None:
+    """What start-up made (modules, the schema, the app, the store's clients) lives as long
+    as the process. Frozen, the collector's full passes skip it: they walked all of it each
+    time, stalling the event loop 30-45 ms a pass, a few passes a minute under load."""
+    gc.collect()
+    gc.freeze()
+
+
 async def _serve(settings: Settings) -> None:
     runtime = wiring.build(settings)
     store = runtime.services.store
@@ -91,6 +100,7 @@ async def _serve(settings: Settings) -> None:
         _say("callbackd: create an API key with `callbackd account create NAME`")
     app = create_app(runtime, separate_metrics=settings.metrics_addr is not None)
     server = _GracefulServer(server_config(app, settings), runtime)
+    _keep_start_up_out_of_collections()
     if settings.metrics_addr is None:
         await server.serve()
         return
@@ -168,6 +178,7 @@ def server_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
 async def _work(settings: Settings) -> None:
     runtime = wiring.build(settings)
     await runtime.start()
+    _keep_start_up_out_of_collections()
     _say(f"callbackd: worker with {settings.workers} slots on {runtime.services.store.description}")
     if settings.metrics_addr is not None:
         _say(f"callbackd: metrics: {_url(settings)}")
