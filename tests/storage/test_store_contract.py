@@ -725,13 +725,20 @@ async def test_a_resend_after_a_lease_ran_out_is_the_next_attempt_and_the_first_
     ]
 
 
+async def recorded_by_worker_1(store: Store, outcome: AttemptOutcome) -> tuple[Delivery, Attempt]:
+    """A delivery whose attempt 1 worker-1 recorded with `outcome`, then stopped before
+    finishing the delivery; its lease runs until at(70)."""
+    given = await leased_to_worker_1(store)
+    recorded = attempt(ACC, given.id, id=attempt_id(given.id, 1), outcome=outcome)
+    await store.insert_attempt(recorded)
+    return given, recorded
+
+
 async def test_a_success_recorded_before_the_lease_ran_out_finishes_the_delivery_unsent(
     store: Store, rival: Store
 ) -> None:
     # Given worker-1 recorded attempt 1 as a success, then stopped before finishing the delivery
-    given = await leased_to_worker_1(store)
-    succeeded = attempt(ACC, given.id, id=attempt_id(given.id, 1), outcome=AttemptOutcome.SUCCEEDED)
-    await store.insert_attempt(succeeded)
+    given, succeeded = await recorded_by_worker_1(store, AttemptOutcome.SUCCEEDED)
 
     # When another worker claims once the lease ran out
     claimed = await rival.claim_due("worker-2", at(70), at(130), 10)
@@ -754,9 +761,7 @@ async def test_a_success_recorded_before_the_lease_ran_out_finishes_the_delivery
 async def test_a_failure_recorded_before_the_lease_ran_out_is_followed_by_the_next_attempt(
     store: Store, rival: Store
 ) -> None:
-    given = await leased_to_worker_1(store)
-    failed = attempt(ACC, given.id, id=attempt_id(given.id, 1), outcome=AttemptOutcome.TIMEOUT)
-    await store.insert_attempt(failed)
+    given, failed = await recorded_by_worker_1(store, AttemptOutcome.TIMEOUT)
 
     [resent] = await rival.claim_due("worker-2", at(70), at(130), 10)
 
