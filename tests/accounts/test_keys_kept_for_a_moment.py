@@ -12,19 +12,10 @@ from domain.store import Store
 from storage.memory import MemoryStore
 from tests.support.factories import account, api_key
 from tests.support.stores import started
+from tests.support.ticks import Ticks
 
 LEAKED = "cbk_leaked-key-000000000000000000000000000000000000"
 SPARE = "cbk_spare-key-0000000000000000000000000000000000000"
-
-
-class Ticks:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def owner_of_two_keys(store: Store) -> Account:

@@ -17,19 +17,10 @@ from domain.store import Store
 from storage.memory import MemoryStore
 from tests.support.factories import account, profile
 from tests.support.stores import started
+from tests.support.ticks import Ticks
 
 BOX = SecretBox(parse_server_keys(generate_server_key()))
 REPORT = {"message_id": "m-1", "status": "Delivered"}
-
-
-class Ticks:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def stored_profile(store: Store) -> tuple[Account, Profile]:

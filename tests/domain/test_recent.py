@@ -4,16 +4,7 @@ kept from a read that a change in this process overtook."""
 from __future__ import annotations
 
 from domain.recent import Recent
-
-
-class Ticks:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.ticks import Ticks
 
 
 def test_a_kept_record_is_answered_until_it_is_as_old_as_kept_for() -> None:
