@@ -158,9 +158,14 @@ class Engine:
                 delivery, Outcome(DeliveryStatus.CANCELLED, delivery.attempt_count, None), now
             )
             return
+        number = delivery.attempt_count + 1
+        if not self._policy.allows(number, delivery.manual_retry):
+            await self._release(
+                delivery, Outcome(DeliveryStatus.FAILED, delivery.attempt_count, None), now
+            )
+            return
         if not await self._may_send(delivery, profile):
             return
-        number = delivery.attempt_count + 1
         trigger = trigger_of(number, delivery.manual_retry)
         dispatched = await self._dispatcher.dispatch(
             profile, delivery.values, delivery.id, saved=True

@@ -36,6 +36,12 @@ class RetryPolicy:
         delay = self.delay(number, result.outcome, result.status_code, result.retry_after)
         return Outcome(DeliveryStatus.PENDING, number, now + timedelta(seconds=delay))
 
+    def allows(self, number: int, manual_retry: bool) -> bool:
+        """Whether attempt `number` may go out. An automatic one past the limit may not: the
+        attempt before it was the last, and was lost with its process or cut short by a stop,
+        which counts it. A manual retry is one more attempt whatever came before."""
+        return manual_retry or number <= self.max_attempts
+
     def retryable(self, outcome: AttemptOutcome, status_code: int | None) -> bool:
         if outcome in (
             AttemptOutcome.TIMEOUT,

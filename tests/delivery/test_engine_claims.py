@@ -1,6 +1,7 @@
 """How the engine claims: work queued while a claim is on its way to the store is claimed as
 soon as that claim returns, not at the engine's next poll; a batch holding several accounts'
-deliveries sends each with its own account's profile."""
+deliveries sends each with its own account's profile; a last attempt lost with its process
+is not followed by another."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from delivery.retry import RetryPolicy
 from delivery.sender import Sender, new_client
 from delivery.tokens import Tokens
 from domain.deliveries import Deliveries, StatusEvent
-from domain.models import Account, Delivery, Profile
+from domain.models import Account, AttemptOutcome, Delivery, DeliveryStatus, Profile
 from domain.secretbox import SecretBox, generate_server_key, parse_server_keys
 from domain.statuses import Statuses
 from domain.store import Store
@@ -145,3 +146,31 @@ async def test_a_batch_of_several_accounts_deliveries_sends_each_with_its_accoun
         {"marker": "one", "status": "Delivered"},
         {"marker": "two", "status": "Failed"},
     ]
+
+
+async def test_a_last_attempt_lost_with_its_process_fails_the_delivery_unsent(
+    store: Store, receiver: Receiver
+) -> None:
+    # Given a delivery on its last attempt (the engine allows 3), whose worker claimed it and
+    # stopped without recording how it went, its lease since run out
+    account, profile = await sendable_profile(store, receiver, "limit")
+    given = factories.delivery(
+        account.id, profile.id, attempt_count=2, next_attempt_at=factories.at(0)
+    )
+    await store.insert_deliveries([given])
+    await store.claim_due("stopped-worker", factories.at(10), factories.at(70), 10)
+
+    # When the engine claims it
+    async with engine_on(store) as engine:
+        engine.start()
+        async with asyncio.timeout(10):
+            while (stored := await store.get_delivery(account.id, given.id)) is None or (
+                stored.status is DeliveryStatus.DELIVERING
+            ):
+                await asyncio.sleep(0.02)
+
+    # Then the lost attempt is the third and last: the delivery failed and nothing was sent
+    attempts = await store.list_attempts(account.id, [given.id])
+    assert (stored.status, stored.attempt_count) == (DeliveryStatus.FAILED, 3)
+    assert [(a.number, a.outcome) for a in attempts] == [(3, AttemptOutcome.LOST)]
+    assert receiver.received == []

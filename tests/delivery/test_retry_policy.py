@@ -203,3 +203,12 @@ def test_a_manual_retry_is_tried_once() -> None:
 
 def test_a_manual_retry_that_succeeds_finishes_the_delivery() -> None:
     assert POLICY.decide(9, SUCCEEDED, True, NOW) == Outcome(DeliveryStatus.SUCCEEDED, 9, None)
+
+
+def test_an_automatic_attempt_past_the_limit_is_not_allowed_and_a_manual_one_always_is() -> None:
+    allowed = [
+        POLICY.allows(number, manual_retry)
+        for number, manual_retry in ((8, False), (9, False), (9, True), (20, True))
+    ]
+
+    assert allowed == [True, False, True, True]
