@@ -40,6 +40,8 @@ ATTEMPT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 # Backlog figures cost the store a few counts, so a scrape reads them at most this often.
 BACKLOG_EVERY_SECONDS = 15.0
 OPERATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+# A database command takes from a fraction of a millisecond to the store's time limit (3 s).
+COMMAND_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3)
 
 
 class _Result(Protocol):
@@ -126,6 +128,20 @@ class Metrics:
             "How long the longest-waiting due delivery has been due; 0 when none is",
             registry=r,
         )
+        self.database_commands = Counter(
+            "callbackd_database_commands",
+            "MongoDB commands this process sent, by command, collection (empty for commands "
+            "on none) and result (ok, error)",
+            ["command", "collection", "result"],
+            registry=r,
+        )
+        self.database_command_seconds = Histogram(
+            "callbackd_database_command_duration_seconds",
+            "Time from sending a MongoDB command to its answer, by command",
+            ["command"],
+            buckets=COMMAND_BUCKETS,
+            registry=r,
+        )
         self._names: set[str] = set()
         self._backlog_read_at: float | None = None
 
@@ -139,6 +155,12 @@ class Metrics:
 
     def released(self, status: DeliveryStatus) -> None:
         self.deliveries_released.labels(status.value).inc()
+
+    def database_command(self, name: str, collection: str, seconds: float, failed: bool) -> None:
+        """One MongoDB command ended (`storage.commands.Observer`); called on the driver's
+        threads, which the registry's metrics allow."""
+        self.database_commands.labels(name, collection, "error" if failed else "ok").inc()
+        self.database_command_seconds.labels(name).observe(seconds)
 
     def watch_live(self, counts: Callable[[], dict[str, int]]) -> None:
         """Reads the live figures from `counts` at each scrape."""

@@ -78,17 +78,18 @@ class Runtime:
 
 
 def build(settings: Settings) -> Runtime:
+    metrics = Metrics()
     store = open_store(
         settings.mongodb_url,
         settings.database,
         sweep_seconds=settings.sweep_seconds,
         claims=settings.workers > 0,
+        on_command=metrics.database_command,
     )
     box = SecretBox(settings.secret_keys)
     guard = Guard(settings.allow_networks)
     client = new_client(guard, settings.request_timeout_seconds, max(settings.workers, 4))
     sender = Sender(client, settings.request_timeout_seconds)
-    metrics = Metrics()
 
     def attempted(attempt: Attempt) -> None:
         metrics.attempted(attempt)

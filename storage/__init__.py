@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from domain.store import Store
 from storage.errors import is_unavailable
 from storage.memory import MemoryStore
@@ -11,14 +13,22 @@ __all__ = ["MemoryStore", "is_unavailable", "open_store"]
 
 
 def open_store(
-    mongodb_url: str | None, database: str, *, sweep_seconds: float = 1.0, claims: bool = True
+    mongodb_url: str | None,
+    database: str,
+    *,
+    sweep_seconds: float = 1.0,
+    claims: bool = True,
+    on_command: Callable[[str, str, float, bool], None] | None = None,
 ) -> Store:
     """The MongoDB store when a URL is given, else the embedded in-memory one. The MongoDB
     store reads its queue for work it was not told of every `sweep_seconds`; `claims` says
-    whether this process has workers, or else announces to them all it queues."""
+    whether this process has workers, or else announces to them all it queues; it tells
+    `on_command` of each database command (`storage.commands.Observer`)."""
     if mongodb_url is None:
         return MemoryStore()
     # Imported here so that a server without MongoDB does not load the driver.
     from storage.mongo import MongoStore
 
-    return MongoStore(mongodb_url, database, sweep_seconds=sweep_seconds, claims=claims)
+    return MongoStore(
+        mongodb_url, database, sweep_seconds=sweep_seconds, claims=claims, on_command=on_command
+    )

@@ -114,6 +114,7 @@ from storage.codec import (
     sealed_fields_to_doc,
     signing_secrets_to_docs,
 )
+from storage.commands import CommandWatch, Observer
 from storage.grouped import Grouped, Refused
 from storage.mongo_feed import Kind, MongoFeed
 
@@ -249,15 +250,17 @@ class MongoStore:
         *,
         sweep_seconds: float = SWEEP_SECONDS,
         claims: bool = True,
+        on_command: Observer | None = None,
     ) -> None:
         """`claims` says whether this process claims deliveries (has workers): one that does
-        not announces everything it queues."""
+        not announces everything it queues. `on_command` is told of every command sent."""
         self._client: AsyncIOMotorClient[Doc] = AsyncIOMotorClient(
             url,
             tz_aware=True,
             tzinfo=UTC,
             serverSelectionTimeoutMS=int(UNAVAILABLE_AFTER_SECONDS * 1000),
             connectTimeoutMS=int(UNAVAILABLE_AFTER_SECONDS * 1000),
+            event_listeners=[] if on_command is None else [CommandWatch(on_command)],
         )
         self._db: AsyncIOMotorDatabase[Doc] = self._client[database]
         self._accounts = self._db["accounts"]
