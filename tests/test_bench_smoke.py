@@ -99,8 +99,28 @@ def test_every_row_has_a_figure_for_callbackd_and_its_baseline(smoke: dict[str, 
         # null in the JSON means infinite or NaN: a callback or message that never came.
         assert project is not None and math.isfinite(project), row
         assert project > 0, row
-        if not row["scenario"].startswith("5 "):
+        # Growth and database commands are callbackd's alone: a baseline has neither.
+        if not row["scenario"].startswith("5 ") and row["unit"] != "commands":
             assert baseline is not None and baseline > 0, row
+
+
+def test_on_mongodb_the_delay_scenario_counts_each_callbacks_database_commands(
+    smoke: dict[str, Any],
+) -> None:
+    (commands,) = [row for row in smoke["rows"] if row["unit"] == "commands"]
+    (delays,) = [
+        row
+        for row in smoke["rows"]
+        if row["scenario"] == commands["scenario"] and row["store"] == "mongodb" and row["details"]
+    ]
+
+    assert commands["store"] == "mongodb"
+    runs = delays["details"]["project_runs"]
+    for run, total in zip(runs, commands["project"]["rounds"], strict=True):
+        by_command = run["database_commands_by_command"]
+        # Attempts finished at about the same time are inserted together.
+        assert 0 < by_command["insert attempts"] <= 1
+        assert total == pytest.approx(sum(by_command.values()))
 
 
 def test_no_callback_or_message_went_missing(smoke: dict[str, Any]) -> None:
