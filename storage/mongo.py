@@ -36,13 +36,17 @@ no TTL or partial indexes. What shapes this module:
   delete is the one such write that touches deliveries: on FerretDB it could remove a
   delivery that reached the retention age in the very moment it was queued again by hand.
 - The claims alone decide who sends, so the leases a claim puts on the entries are written
-  while the attempts go out; this process waits for them before it moves an entry on or
-  reads the queue. The lease holder releases from the entry its claim left, without
-  reading it again, while the lease has `LEASE_MARGIN` to run. Deliveries finished at
-  about the same time are written together, and so are attempts recorded at about the same
-  time (`storage.grouped`), up to `GROUP_WRITERS` groups at once; the per-document writes
-  of a claim or a group (updates and deletes by `_id`) go as up to `WRITES_APART` commands
-  at once, as FerretDB applies a command's writes one after another.
+  only once their attempts have been in flight for `LEASE_WRITTEN_AFTER_SECONDS`, most of
+  them never (`storage.leases`); this process writes and waits for them before it reads
+  the entries or the queue, and passes over its own claims when it sweeps. The lease
+  holder releases from the entry its claim left, without reading it again, while the
+  lease has `LEASE_MARGIN` to run. A claim whose claimer stopped before its lease was
+  written is passed once its lease would have run out, and the next attempt claimed.
+  Deliveries finished at about the same time are written together, and so are attempts
+  recorded at about the same time (`storage.grouped`), up to `GROUP_WRITERS` groups at
+  once; the per-document writes of a claim or a group (updates and deletes by `_id`) go as
+  up to `WRITES_APART` commands at once, as FerretDB applies a command's writes one after
+  another.
 """
 
 from __future__ import annotations
@@ -116,6 +120,7 @@ from storage.codec import (
 )
 from storage.commands import CommandWatch, Observer
 from storage.grouped import Grouped, Refused
+from storage.leases import Leases
 from storage.mongo_feed import Kind, MongoFeed
 
 log = logging.getLogger("callbackd.storage")
@@ -134,6 +139,9 @@ SWEEP_SECONDS = 1.0
 # A lease this far from running out cannot have been claimed by another process yet, as long
 # as the processes' clocks agree to within it (which leases assume anyway).
 LEASE_MARGIN = timedelta(seconds=2)
+# How long an attempt is in flight before its lease is written: most callbacks are answered
+# well within it, and their entries then go or move on without a lease ever written.
+LEASE_WRITTEN_AFTER_SECONDS = 0.5
 # How many entries a process remembers to claim, of its own and of those notices told it
 # of, each; it announces its own beyond that, and a sweep finds noticed ones beyond it.
 OWN_ENTRIES = 20_000
@@ -235,13 +243,6 @@ async def _write_apart(
             raise result
 
 
-def _note_lease_failure(leasing: asyncio.Future[None]) -> None:
-    if not leasing.cancelled() and (error := leasing.exception()) is not None:
-        # Releasing those deliveries fails too; their claims keep them from being sent
-        # again before their leases run out.
-        log.warning("leases of claimed deliveries were not written: %s", error)
-
-
 class MongoStore:
     def __init__(
         self,
@@ -251,9 +252,11 @@ class MongoStore:
         sweep_seconds: float = SWEEP_SECONDS,
         claims: bool = True,
         on_command: Observer | None = None,
+        lease_written_after: float = LEASE_WRITTEN_AFTER_SECONDS,
     ) -> None:
         """`claims` says whether this process claims deliveries (has workers): one that does
-        not announces everything it queues. `on_command` is told of every command sent."""
+        not announces everything it queues. `on_command` is told of every command sent.
+        A lease is written once its attempt is in flight for `lease_written_after` seconds."""
         self._client: AsyncIOMotorClient[Doc] = AsyncIOMotorClient(
             url,
             tz_aware=True,
@@ -286,10 +289,11 @@ class MongoStore:
         self._own_entries: dict[tuple[str, int], Doc] = {}
         # Entries other processes announced: (due_at, id).
         self._noticed_due: list[Due] = []
-        # Entries this process holds the lease of, as its claim left them, oldest lease first,
-        # each with the write of its lease: an attempt is sent while its lease is written,
-        # and the entry moves on only once it is.
-        self._leased: dict[str, tuple[Doc, asyncio.Future[None]]] = {}
+        # Entries this process holds the lease of, as its claim left them; their leases are
+        # written once their attempts outlast `lease_written_after`, if ever.
+        self._leased: Leases[UpdateOne] = Leases(
+            lambda writes: _write_apart(self._queue, writes), lease_written_after
+        )
         # Deliveries finished by this process's workers at about the same time are written
         # together: a few commands for the group rather than two for each.
         self._leaving: Grouped[tuple[Doc, transitions.Change]] = Grouped(
@@ -350,7 +354,7 @@ class MongoStore:
             await self._accounts.update_one({"_id": account["_id"]}, {"$unset": {"key_hash": ""}})
 
     async def close(self) -> None:
-        await self._settled()
+        await self._leased.close()
         await self._recording.drain()
         await self._leaving.drain()
         self._followers.end_all()
@@ -738,14 +742,9 @@ class MongoStore:
                 log.warning("%d queued deliveries are not announced: %s", len(due), e)
 
     async def _settled(self, delivery_ids: Iterable[str] | None = None) -> None:
-        """Waits for the leases this process is writing, of `delivery_ids` or of all, so that
-        what it reads of the queue shows every claim it made."""
-        if delivery_ids is None:
-            writing = {leasing for _, leasing in self._leased.values()}
-        else:
-            writing = {held[1] for i in delivery_ids if (held := self._leased.get(i)) is not None}
-        if writing:
-            await asyncio.gather(*writing, return_exceptions=True)
+        """Writes the leases this process holds, of `delivery_ids` or of all, and waits for
+        them, so that what it reads of the queue shows every claim it made."""
+        await self._leased.written(delivery_ids)
 
     async def _live(self, docs: list[Doc]) -> list[Delivery]:
         """The deliveries stored as `docs`, each as its queue entry has it, if it has one."""
@@ -803,20 +802,23 @@ class MongoStore:
         then, when they were too few and no sweep ran for the sweep period, due entries
         read from the queue."""
         self._hear_notices()
+        await self._leased.run_out(now)
         claimed = await self._take(self._own_due_now(now, limit), owner, now, lease_until)
         if len(claimed) < limit:
             noticed = await self._noticed_now(now, limit - len(claimed), claimed)
             claimed += await self._take(noticed, owner, now, lease_until)
         if len(claimed) < limit and self._sweep_due(now):
-            await self._settled()
+            # Entries this process holds may show as due (their leases are not written yet):
+            # they are read too, and passed over.
             swept = await (
                 self._queue.find({"due_at": {"$lte": now}})
                 .sort([("due_at", ASCENDING), ("_id", ASCENDING)])
-                .limit(limit)
+                .limit(limit + len(self._leased))
                 .to_list(None)
             )
             mine = {d["_id"] for d in claimed}
-            swept = [e for e in swept if e["_id"] not in mine][: limit - len(claimed)]
+            swept = [e for e in swept if e["_id"] not in mine and e["_id"] not in self._leased]
+            swept = swept[: limit - len(claimed)]
             claimed += await self._take(swept, owner, now, lease_until, recover=True)
         return [delivery_from_doc(d) for d in claimed]
 
@@ -853,11 +855,10 @@ class MongoStore:
         mine = {d["_id"] for d in claimed}
         while self._noticed_due and len(ids) < limit and self._noticed_due[0][0] <= now:
             _, delivery_id = heapq.heappop(self._noticed_due)
-            if delivery_id not in mine:
+            if delivery_id not in mine and delivery_id not in self._leased:
                 ids.add(delivery_id)
         if not ids:
             return []
-        await self._settled(ids)
         if len(ids) == 1:
             entry = await self._queue.find_one({"_id": ids.pop()})
             entries = [] if entry is None else [entry]
@@ -890,46 +891,49 @@ class MongoStore:
         recover: bool = False,
     ) -> list[Doc]:
         """Claims the next attempt of each entry; answers the deliveries of the claims won.
-        With `recover`, entries whose claim a stopped claimer holds are moved on."""
+        With `recover`, entries whose claim a stopped claimer holds are moved on past it,
+        and their next attempts claimed too."""
         if not entries:
             return []
         claims = [transitions.claim(e, owner, now, until) for e in entries]
         lost = await _insert_new(self._claims, claims)
         won = [e for i, e in enumerate(entries) if i not in lost]
         if recover:
-            for i in lost:
-                if transitions.stuck(entries[i], now, until - now):
-                    await self._unstick(claims[i]["_id"], now)
+            moved = [
+                entry
+                for i in sorted(lost)
+                if transitions.stuck(entries[i], now, until - now)
+                and (entry := await self._unstick(entries[i], claims[i]["_id"], now)) is not None
+            ]
+            again = [transitions.claim(e, owner, now, until) for e in moved]
+            lost_again = await _insert_new(self._claims, again)
+            won += [e for i, e in enumerate(moved) if i not in lost_again]
         if not won:
             return []
         changes = [transitions.claimed(e, owner, now, until) for e in won]
-        # The claims decide who sends; the leases on the entries are for readers and for
-        # recovery, so they are written while the attempts go out.
-        leasing = asyncio.ensure_future(
-            _write_apart(
-                self._queue,
-                [
-                    UpdateOne({"_id": e["_id"]}, _update(c))
-                    for e, c in zip(won, changes, strict=True)
-                ],
-            )
-        )
-        leasing.add_done_callback(_note_lease_failure)
         taken = [transitions.apply(e, c) for e, c in zip(won, changes, strict=True)]
+        # The claims decide who sends; the leases on the entries are for readers and for
+        # recovery, so they are written later, if at all (`storage.leases`).
+        self._leased.hold(
+            [
+                (e, UpdateOne({"_id": e["_id"]}, _update(c)))
+                for e, c in zip(taken, changes, strict=True)
+            ],
+            (until - now).total_seconds(),
+        )
         gone = [
             (e, attempt)
             for e, before in zip(taken, won, strict=True)
             if (attempt := transitions.lost(before, now)) is not None
         ]
         if gone:
-            await leasing
+            await self._settled(e["_id"] for e, _ in gone)
         done: set[str] = set()
         for entry, attempt in gone:
             if await self._finished_after_all(entry, attempt, now):
+                await self._leased.let_go(entry["_id"])
                 done.add(entry["_id"])
-        taken = [e for e in taken if e["_id"] not in done]
-        self._hold(taken, now, leasing)
-        return [e["delivery"] for e in taken]
+        return [e["delivery"] for e in taken if e["_id"] not in done]
 
     async def _finished_after_all(self, entry: Doc, lost: Attempt, now: datetime) -> bool:
         """Records the attempt whose lease ran out as `lost`, unless its outcome was recorded
@@ -946,32 +950,29 @@ class MongoStore:
         await self._leave(entry, change)
         return True
 
-    def _hold(self, taken: list[Doc], now: datetime, leasing: asyncio.Future[None]) -> None:
-        """Remembers the entries just leased, and forgets those whose lease ran out unreleased
-        (a send that failed inside): leases are all as long, so those come first."""
-        for delivery_id, (entry, _) in list(self._leased.items()):
-            if entry["lease"]["until"] > now:
-                break
-            del self._leased[delivery_id]
-        for entry in taken:
-            self._leased[entry["_id"]] = (entry, leasing)
-
-    async def _leased_entry(self, delivery_id: str, now: datetime) -> Doc | None:
-        """The entry of a delivery this process leased. While the lease has a margin left, no
+    async def _leased_entry(self, delivery_id: str, owner: str, now: datetime) -> Doc | None:
+        """The entry of a delivery this process leased, for `owner` to give up (another
+        owner gets it as it is, which it may not release). While the lease has a margin left, no
         other process may have claimed it since, so the entry is as the claim left it and
-        needs no read; past that, it is read, and may be another claimer's by then."""
-        if (held := self._leased.pop(delivery_id, None)) is not None:
-            entry, leasing = held
-            await leasing
-            if entry["lease"]["until"] - now > LEASE_MARGIN:
-                return entry
+        needs no read; past that, it is read, and may be another claimer's by then (its
+        lease was written a quarter of the lease in, at the latest)."""
+        entry = self._leased.entry(delivery_id)
+        if entry is not None and not transitions.may_release(entry, owner):
+            return entry
+        if entry is not None and entry["lease"]["until"] - now > LEASE_MARGIN:
+            return await self._leased.let_go(delivery_id)
+        await self._settled([delivery_id])
+        await self._leased.let_go(delivery_id)
         return await self._queue.find_one({"_id": delivery_id})
 
-    async def _unstick(self, claim_id: str, now: datetime) -> None:
+    async def _unstick(self, entry: Doc, claim_id: str, now: datetime) -> Doc | None:
+        """The entry moved past its claim `claim_id`, if that claim's lease ran out."""
         claim = await self._claims.find_one({"_id": claim_id})
         change = None if claim is None else transitions.unstuck(claim, now)
-        if claim is not None and change is not None:
-            await self._queue.update_one({"_id": claim["delivery_id"]}, _update(change))
+        if change is None:
+            return None
+        await self._queue.update_one({"_id": entry["_id"]}, _update(change))
+        return transitions.apply(entry, change)
 
     async def _leave(self, entry: Doc, change: transitions.Change) -> None:
         await self._leaving((entry, change))
@@ -993,7 +994,7 @@ class MongoStore:
         return {}
 
     async def release(self, delivery_id: str, owner: str, outcome: Outcome, now: datetime) -> bool:
-        entry = await self._leased_entry(delivery_id, now)
+        entry = await self._leased_entry(delivery_id, owner, now)
         if entry is None or not transitions.may_release(entry, owner):
             return False
         change = transitions.released(outcome, now)
@@ -1007,7 +1008,7 @@ class MongoStore:
     async def defer(
         self, delivery_id: str, owner: str, until: datetime | None, now: datetime
     ) -> bool:
-        entry = await self._leased_entry(delivery_id, now)
+        entry = await self._leased_entry(delivery_id, owner, now)
         if entry is None or not transitions.may_release(entry, owner):
             return False
         number = entry["lease"]["number"]

@@ -8,9 +8,11 @@ flight, not what was ever stored.
 
 Attempt n of a delivery is taken by inserting its claim, a document whose `_id` is derived
 from (delivery id, n): the unique `_id` index lets exactly one insert win on every backend,
-so exactly one process sends attempt n. Whoever takes a claim moves the entry on to n + 1;
-a lease that runs out without an outcome leaves attempt n to be recorded as LOST by
-whoever claims n + 1, so the resend counts toward the attempt limit. If attempt n's
+so exactly one process sends attempt n. Whoever takes a claim moves the entry on to n + 1
+with its lease, or, when a store writes the lease late or never (the attempt was over
+first), with the release that schedules the next attempt; a lease that runs out without an
+outcome leaves attempt n to be recorded as LOST by whoever claims n + 1, so the resend
+counts toward the attempt limit. If attempt n's
 outcome was recorded after all, and it succeeded (the claimer stopped between recording it
 and finishing the delivery), the claimer of n + 1 finishes the delivery as succeeded with n
 and sends nothing. Cancelling takes the claim of the pending attempt too, so it and a
@@ -181,7 +183,12 @@ def released(outcome: Outcome, now: datetime) -> Change:
     }
     if outcome.status is not DeliveryStatus.PENDING:
         return Change(delivery, None)
-    return Change(delivery, {"due_at": outcome.next_attempt_at, "lease": None})
+    # The claim's own move of the entry to the next attempt may never have been written.
+    return Change(
+        delivery,
+        {"due_at": outcome.next_attempt_at, "lease": None},
+        outcome.attempt_count + 1,
+    )
 
 
 def deferred(entry: Doc, until: datetime | None, now: datetime) -> Change:
