@@ -26,7 +26,8 @@ from bench.stores import EMBEDDED, MONGODB
 NAME = "2 publish-to-receipt"
 # The p99 publish-to-receipt aims at 100 reports a second, by store.
 P99_GOAL_MS = {EMBEDDED: 10.0, MONGODB: 100.0}
-# Claim, attempt, finish and feed: the database commands a callback should cost at most.
+# Claim, attempt, finish and feed: the database commands a callback should cost at most once
+# published.
 COMMANDS_GOAL = 4.0
 # Sends the report or callback of one ref (with its index), returning once answered.
 Send = Callable[[str, int], Awaitable[None]]
@@ -104,6 +105,9 @@ async def _project(ctx: Context, store: str, receiver: Receiver, round_no: int) 
         after = await database_commands.counted_once_released(api.client, srv.base, reports)
         by_command = database_commands.per_callback(before, after, reports)
         run.details["database_commands_per_callback"] = sum(by_command.values())
+        run.details["database_commands_after_publishing"] = database_commands.after_publishing(
+            by_command
+        )
         run.details["database_commands_by_command"] = by_command
         return run
     finally:
@@ -202,9 +206,20 @@ def _rows(ctx: Context, store: str, project: list[Run], baseline: list[Run]) -> 
                 measure=f"database commands per callback, publish included, {rate}",
                 unit="commands",
                 project=[r.details["database_commands_per_callback"] for r in project],
-                target=Target("project", "<=", COMMANDS_GOAL),
                 ratio_kind="",
                 note="by command and collection: the p99 row's database_commands_by_command",
+            )
+        )
+        rows.append(
+            Row(
+                scenario=NAME,
+                store=store,
+                measure=f"database commands per callback after publishing, {rate}",
+                unit="commands",
+                project=[r.details["database_commands_after_publishing"] for r in project],
+                target=Target("project", "<=", COMMANDS_GOAL),
+                ratio_kind="",
+                note="publishing's own: the key read, the queue entry and delivery inserted",
             )
         )
     return rows
