@@ -8,9 +8,11 @@ attempt recorded (stored and put on the feed), the delivery released as succeede
 is sent: the figure is the store's, and carries over to a real MongoDB deployment. Starts
 FerretDB (on `--ferretdb-backend`, SQLite by default) unless MONGODB_URL is set.
 
-Each size is counted twice: with a batch's deliveries finishing one after another (no two
-writes can be grouped, the worst case) and all at once (as many as the engine's workers,
-the best case); a busy engine's sends end somewhere between.
+Each size is counted three ways: each delivery claimed and finished alone (a quiet engine,
+where each report is sent before the next comes: nothing can be grouped, the worst case),
+a batch's deliveries finishing one after another (claims grouped, finishes not), and all at
+once (as many as the engine's workers, the best case); a busy engine's sends end somewhere
+between.
 """
 
 from __future__ import annotations
@@ -91,9 +93,23 @@ def profile(account_id: str) -> Profile:
     )
 
 
+# How each way claims and finishes: (claimed per batch, finished together, its name).
+WAYS = (
+    (1, False, "one at a time"),
+    (CONCURRENCY, False, "one by one"),
+    (CONCURRENCY, True, "all at once"),
+)
+
+
 async def _measure(
-    url: str, database: str, stored: int, callbacks: int, together: bool, count: _Counting
+    url: str,
+    database: str,
+    stored: int,
+    callbacks: int,
+    way: tuple[int, bool, str],
+    count: _Counting,
 ) -> str:
+    batch_size, together, name = way
     store = MongoStore(url, database)
     await store.start()
     try:
@@ -115,7 +131,7 @@ async def _measure(
         delivered = 0
         while delivered < callbacks:
             now = clock.now()
-            batch = await store.claim_due("commands", now, now + LEASE, CONCURRENCY)
+            batch = await store.claim_due("commands", now, now + LEASE, batch_size)
             if batch:
                 await store.get_profiles(account_id, [given.id])
 
@@ -159,7 +175,7 @@ async def _measure(
             for name, n in sorted(count.counts.items())
         )
         return (
-            f"{stored:>7} stored, {'all at once' if together else 'one by one'}: "
+            f"{stored:>7} stored, {name}: "
             f"{total / callbacks:.2f} commands per callback after "
             f"publishing ({published} commands to publish {callbacks}); per callback, "
             f"commands (and their time waited for): {kinds}"
@@ -173,11 +189,11 @@ async def _run(stores: Stores, sizes: list[int], callbacks: int) -> list[str]:
     monitoring.register(count)
     lines = []
     for size in sizes:
-        for together in (False, True):
-            env = await stores.env(MONGODB, f"commands{size}{'t' if together else 's'}")
+        for i, way in enumerate(WAYS):
+            env = await stores.env(MONGODB, f"commands{size}w{i}")
             lines.append(
                 await _measure(
-                    env["MONGODB_URL"], env["CALLBACKD_DATABASE"], size, callbacks, together, count
+                    env["MONGODB_URL"], env["CALLBACKD_DATABASE"], size, callbacks, way, count
                 )
             )
     return lines
