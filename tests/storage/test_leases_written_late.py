@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from domain.models import DeliveryStatus
+from domain.models import Delivery, DeliveryStatus
 from domain.store import Outcome
 from storage.mongo import MongoStore
 from tests.support.factories import at, delivery
@@ -40,15 +40,21 @@ async def other_process(mongodb_url: str, mongo_database: str) -> AsyncIterator[
         yield store
 
 
+async def claimed_by_worker_1(store: MongoStore) -> Delivery:
+    """A delivery worker-1 claimed at at(10) with a lease until at(70)."""
+    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
+    await store.insert_deliveries([given])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+    return given
+
+
 async def test_an_attempt_over_within_the_moment_writes_no_lease(
     mongodb_url: str, mongo_database: str
 ) -> None:
     commands = Commands()
     store = MongoStore(mongodb_url, mongo_database, on_command=commands, lease_written_after=NEVER)
     async with started(store):
-        given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-        await store.insert_deliveries([given])
-        await store.claim_due("worker-1", at(10), at(70), 10)
+        given = await claimed_by_worker_1(store)
         commands.sent.clear()
 
         released = await store.release(
@@ -67,9 +73,7 @@ async def test_until_the_lease_is_written_another_process_sees_the_delivery_wait
     mongodb_url: str, mongo_database: str, other_process: MongoStore
 ) -> None:
     async with started(MongoStore(mongodb_url, mongo_database, lease_written_after=NEVER)) as store:
-        given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-        await store.insert_deliveries([given])
-        await store.claim_due("worker-1", at(10), at(70), 10)
+        given = await claimed_by_worker_1(store)
 
         seen_elsewhere = await other_process.get_delivery(ACC, given.id)
         taken_elsewhere = await other_process.claim_due("worker-2", at(11), at(71), 10)
@@ -86,9 +90,7 @@ async def test_an_attempt_in_flight_past_the_moment_has_its_lease_written(
     async with started(
         MongoStore(mongodb_url, mongo_database, lease_written_after=MOMENT)
     ) as store:
-        given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-        await store.insert_deliveries([given])
-        await store.claim_due("worker-1", at(10), at(70), 10)
+        given = await claimed_by_worker_1(store)
 
         async with asyncio.timeout(10):
             while (seen := await other_process.get_delivery(ACC, given.id)) is not None and (
@@ -108,9 +110,7 @@ async def test_a_retry_scheduled_before_the_lease_was_written_is_the_next_attemp
     mongodb_url: str, mongo_database: str, other_process: MongoStore
 ) -> None:
     async with started(MongoStore(mongodb_url, mongo_database, lease_written_after=NEVER)) as store:
-        given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-        await store.insert_deliveries([given])
-        await store.claim_due("worker-1", at(10), at(70), 10)
+        given = await claimed_by_worker_1(store)
         await store.release(
             given.id, "worker-1", Outcome(DeliveryStatus.PENDING, 1, at(20)), at(11)
         )
