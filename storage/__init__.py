@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from domain.store import Store
 from storage.errors import is_unavailable
 from storage.memory import MemoryStore
+
+if TYPE_CHECKING:
+    # Only named: a server without MongoDB does not load the driver.
+    from storage.commands import Observer
 
 __all__ = ["MemoryStore", "is_unavailable", "open_store"]
 
@@ -18,12 +22,12 @@ def open_store(
     *,
     sweep_seconds: float = 1.0,
     claims: bool = True,
-    on_command: Callable[[str, str, float, bool], None] | None = None,
+    on_command: Observer | None = None,
 ) -> Store:
     """The MongoDB store when a URL is given, else the embedded in-memory one. The MongoDB
     store reads its queue for work it was not told of every `sweep_seconds`; `claims` says
     whether this process has workers, or else announces to them all it queues; it tells
-    `on_command` of each database command (`storage.commands.Observer`)."""
+    `on_command` of each database command."""
     if mongodb_url is None:
         return MemoryStore()
     # Imported here so that a server without MongoDB does not load the driver.
