@@ -1,5 +1,5 @@
 """`python -m bench.commands [--stored N ...] [--callbacks N]`: database commands per
-delivered callback, counted with pymongo's command monitoring.
+delivered callback, counted with pymongo's command monitoring (the store's `on_command`).
 
 For each size, a fresh database gets that many finished deliveries (`bench.seed`), then
 `--callbacks` reports go the engine's way on the happy path: published in one batch,
@@ -24,8 +24,6 @@ from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from pymongo import monitoring
-
 from bench import ferretdb, seed
 from bench.stores import MONGODB, Stores, standalone
 from catalog import BodyFormat, ChannelKind, HttpMethod
@@ -47,7 +45,10 @@ CONCURRENCY = 32
 LEASE = timedelta(seconds=60)
 
 
-class _Counting(monitoring.CommandListener):
+class _Counting:
+    """The store's command observer (`storage.commands.Observer`): counts and times the
+    commands that end while it is on, by name."""
+
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.micros: Counter[str] = Counter()
@@ -57,17 +58,10 @@ class _Counting(monitoring.CommandListener):
         self.counts.clear()
         self.micros.clear()
 
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
+    def __call__(self, name: str, collection: str, seconds: float, failed: bool) -> None:
         if self.on:
-            self.counts[event.command_name] += 1
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        if self.on:
-            self.micros[event.command_name] += event.duration_micros
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        if self.on:
-            self.micros[event.command_name] += event.duration_micros
+            self.counts[name] += 1
+            self.micros[name] += round(seconds * 1e6)
 
 
 def profile(account_id: str) -> Profile:
@@ -110,7 +104,7 @@ async def _measure(
     count: _Counting,
 ) -> str:
     batch_size, together, name = way
-    store = MongoStore(url, database)
+    store = MongoStore(url, database, on_command=count)
     await store.start()
     try:
         account_id = sortable_id("acc")
@@ -186,7 +180,6 @@ async def _measure(
 
 async def _run(stores: Stores, sizes: list[int], callbacks: int) -> list[str]:
     count = _Counting()
-    monitoring.register(count)
     lines = []
     for size in sizes:
         for i, way in enumerate(WAYS):
