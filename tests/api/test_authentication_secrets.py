@@ -16,9 +16,9 @@ import pytest
 from starlette.responses import JSONResponse, Response
 
 from tests.support.api import Api, running_api, settings
+from tests.support.fixtures import on_mongodb
 from tests.support.profiles import CREATE
 from tests.support.receiver import Received, Receiver, running_receiver
-from tests.support.server import TEST_SECRET_KEY
 from tests.support.tokens import CLIENT_ID, CLIENT_SECRET, PASSWORD, TokenIssuer
 
 API_KEY_HEADER = "ak-3c9e1f0b7a2d"
@@ -66,11 +66,7 @@ async def running(request: pytest.FixtureRequest) -> AsyncIterator[Running]:
         return
     database: str = request.getfixturevalue("mongo_database")
     admin: pymongo.MongoClient[dict[str, Any]] = request.getfixturevalue("_mongo_admin")
-    overrides = {
-        "MONGODB_URL": request.getfixturevalue("mongodb_url"),
-        "CALLBACKD_DATABASE": database,
-        "CALLBACKD_SECRET_KEY": TEST_SECRET_KEY,
-    }
+    overrides = on_mongodb(request)
 
     def stored() -> str:
         db = admin[database]

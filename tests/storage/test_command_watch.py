@@ -13,28 +13,17 @@ from pymongo.errors import OperationFailure
 from domain.ids import sortable_id
 from storage.commands import CommandWatch
 from storage.mongo import MongoStore
+from tests.support.commands import Commands
 from tests.support.stores import started
 
 pytestmark = pytest.mark.mongo
-
-Seen = list[tuple[str, str, bool]]
-
-
-class Told:
-    def __init__(self) -> None:
-        self.seen: Seen = []
-        self.seconds: list[float] = []
-
-    def __call__(self, name: str, collection: str, seconds: float, failed: bool) -> None:
-        self.seen.append((name, collection, failed))
-        self.seconds.append(seconds)
 
 
 @pytest.fixture
 async def watched(
     mongodb_url: str, mongo_database: str
-) -> AsyncIterator[tuple[AsyncIOMotorDatabase[dict[str, Any]], Told]]:
-    told = Told()
+) -> AsyncIterator[tuple[AsyncIOMotorDatabase[dict[str, Any]], Commands]]:
+    told = Commands()
     client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
         mongodb_url, event_listeners=[CommandWatch(told)]
     )
@@ -45,7 +34,7 @@ async def watched(
 
 
 async def test_each_command_is_told_with_its_collection_once_it_ends(
-    watched: tuple[AsyncIOMotorDatabase[dict[str, Any]], Told],
+    watched: tuple[AsyncIOMotorDatabase[dict[str, Any]], Commands],
 ) -> None:
     db, told = watched
     await db["things"].insert_many([{"_id": i} for i in range(3)])
@@ -55,7 +44,7 @@ async def test_each_command_is_told_with_its_collection_once_it_ends(
     assert [d["_id"] for d in found] == [0, 1, 2]
     # The first batch holds one document; each further one is a `getMore`, whose first field
     # is the cursor, not the collection.
-    assert told.seen[:4] == [
+    assert told.sent[:4] == [
         ("insert", "things", False),
         ("find", "things", False),
         ("getMore", "things", False),
@@ -65,27 +54,27 @@ async def test_each_command_is_told_with_its_collection_once_it_ends(
 
 
 async def test_a_refused_command_is_told_as_failed(
-    watched: tuple[AsyncIOMotorDatabase[dict[str, Any]], Told],
+    watched: tuple[AsyncIOMotorDatabase[dict[str, Any]], Commands],
 ) -> None:
     db, told = watched
     await db["things"].insert_one({"_id": 1, "field": 1})
-    told.seen.clear()
+    told.sent.clear()
 
     with pytest.raises(OperationFailure):
         await db["things"].find_one({"field": {"$noSuchOperator": 1}})
     with pytest.raises(OperationFailure):
         await db.command("noSuchCommand")
 
-    assert told.seen == [("find", "things", True), ("noSuchCommand", "", True)]
+    assert told.sent == [("find", "things", True), ("noSuchCommand", "", True)]
 
 
 async def test_the_store_tells_of_the_commands_it_sends(
     mongodb_url: str, mongo_database: str
 ) -> None:
-    told = Told()
+    told = Commands()
     async with started(MongoStore(mongodb_url, mongo_database, on_command=told)) as store:
-        told.seen.clear()
+        told.sent.clear()
 
         await store.get_profile(sortable_id("acc"), sortable_id("prf"))
 
-        assert told.seen == [("find", "profiles", False)]
+        assert told.sent == [("find", "profiles", False)]

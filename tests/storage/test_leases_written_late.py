@@ -13,6 +13,7 @@ import pytest
 from domain.models import Delivery, DeliveryStatus
 from domain.store import Outcome
 from storage.mongo import MongoStore
+from tests.support.commands import Commands
 from tests.support.factories import at, delivery
 from tests.support.stores import started
 
@@ -22,16 +23,6 @@ ACC = "acc_one"
 # Far longer than any test here takes: no lease is written unless a test waits for it.
 NEVER = 3600.0
 MOMENT = 0.05
-
-
-class Commands:
-    """The (command, collection) pairs a store sent, as its observer is told of them."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str]] = []
-
-    def __call__(self, name: str, collection: str, seconds: float, failed: bool) -> None:
-        self.sent.append((name, collection))
 
 
 @pytest.fixture
@@ -64,8 +55,8 @@ async def test_an_attempt_over_within_the_moment_writes_no_lease(
         assert released is True
         # The feed's reader, started by the first claim, reads on its own meanwhile.
         assert [c for c in commands.sent if c[1] != "attempt_feed"] == [
-            ("update", "deliveries"),
-            ("delete", "delivery_queue"),
+            ("update", "deliveries", False),
+            ("delete", "delivery_queue", False),
         ]
 
 

@@ -26,15 +26,25 @@ async def api() -> AsyncIterator[Api]:
 )
 async def api_on_each_store(request: pytest.FixtureRequest) -> AsyncIterator[Api]:
     """The server in process on the embedded store, then on MongoDB."""
-    overrides: dict[str, str] = {}
-    if request.param == "mongo":
-        overrides = {
-            "MONGODB_URL": request.getfixturevalue("mongodb_url"),
-            "CALLBACKD_DATABASE": request.getfixturevalue("mongo_database"),
-            "CALLBACKD_SECRET_KEY": TEST_SECRET_KEY,
-        }
+    overrides = on_mongodb(request) if request.param == "mongo" else {}
     async with running_api(settings(**overrides)) as running:
         yield running
+
+
+@pytest.fixture
+async def api_on_mongodb(request: pytest.FixtureRequest) -> AsyncIterator[Api]:
+    """The server in process on MongoDB, with a database of the test's own."""
+    async with running_api(settings(**on_mongodb(request))) as running:
+        yield running
+
+
+def on_mongodb(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The settings of a server on the test's MongoDB database."""
+    return {
+        "MONGODB_URL": request.getfixturevalue("mongodb_url"),
+        "CALLBACKD_DATABASE": request.getfixturevalue("mongo_database"),
+        "CALLBACKD_SECRET_KEY": TEST_SECRET_KEY,
+    }
 
 
 @pytest.fixture
