@@ -11,9 +11,11 @@ no TTL or partial indexes. What shapes this module:
   them and names its kind, which is what a tail asks for (`storage.mongo_feed`).
 - Unfinished deliveries have an entry in `delivery_queue` and each attempt taken a claim in
   `delivery_claims` (see `storage.transitions`). While an entry exists it holds the
-  delivery as it stands; the document in `deliveries` is written when the delivery is
-  stored, queued again and finished, so claims and leases touch in-flight rows only. Reads
-  of deliveries lay the entries over the stored documents.
+  delivery as it stands, so claims and leases touch in-flight rows only. The document in
+  `deliveries` is first written when the delivery finishes, as an insert, unless a key
+  names it (then at once, which tells a later writer with the key that it was queued);
+  it is written again when the delivery is queued again by hand and finishes again. Reads
+  of deliveries take the queue's entries first and the stored documents for the rest.
 - A process with workers claims what it queued itself by id, when due, from a heap of its
   own, and wakes its claimers as it queues it. What a process queues and will not claim
   itself promptly (it has no workers, its heap is full, or the entry is a retry, which
@@ -327,6 +329,7 @@ class MongoStore:
                     ]
                 ),
             ),
+            (self._queue, IndexModel([("delivery.account_id", ASCENDING), *_QUEUED_NEWEST_FIRST])),
             (self._claims, IndexModel("delivery_id")),
             (
                 self._attempts,
@@ -627,10 +630,12 @@ class MongoStore:
 
     async def insert_deliveries(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
         """Each key is taken by inserting its key document, which carries the whole new
-        delivery. The queue entries and then the deliveries are written next; whoever finds a
-        key taken writes the delivery from the key document too (a duplicate write is
-        ignored), so a writer that stopped between the writes leaves no key without its
-        delivery, and no stored delivery without its entry."""
+        delivery. The queue entries are written next, then the documents of the deliveries
+        a key names; whoever finds a key taken writes the delivery from the key document too
+        (a duplicate write is ignored), so a writer that stopped between the writes leaves no
+        key without its delivery, and no stored delivery without its entry. A delivery
+        without a key is only queued: its document is first written when it finishes, so
+        publishing it is one write and finishing it an insert (`_leave_all`)."""
         docs = [delivery_to_doc(d) for d in deliveries]
         first_with_key: dict[str, int] = {}
         key_docs: list[Doc] = []
@@ -659,52 +664,40 @@ class MongoStore:
                 if first_with_key[key_id] == i:
                     mine.append(i)
 
-        taken_entries, queued = await self._enqueue([docs[i] for i in mine])
+        own = [docs[i] for i in mine]
+        # Written now: those a key names, and those with nothing to queue.
+        kept = [
+            d for d in own if d["idempotency_key"] is not None or transitions.entry_for(d) is None
+        ]
+        taken_entries, queued = await self._enqueue(own, {d["_id"] for d in kept})
         if taken_entries:
             raise DuplicateRecord("a delivery id is already stored")
         # Claimable while the deliveries are written: a delivery finished first is stored
-        # by its finish, and its publisher then answers it (`_finished_first`).
+        # by its finish, and its publisher's write of it is then ignored.
         await self._schedule(queued)
-        to_write = [docs[i] for i in mine] + [k["delivery"] for k in earlier]
+        to_write = kept + [k["delivery"] for k in earlier]
         duplicates = await _insert_new(self._deliveries, to_write)
-        clashes = [
-            to_write[j]
-            for j in duplicates
-            if j < len(mine) and deliveries[mine[j]].idempotency_key is None
-        ]
-        if clashes and not await self._finished_first(clashes):
+        if any(to_write[j]["idempotency_key"] is None for j in duplicates):
             raise DuplicateRecord("a delivery id is already stored")
         # Deliveries of earlier writers that stopped before writing them.
-        _, recovered = await self._enqueue(
-            [d for j, d in enumerate(to_write) if j >= len(mine) and j not in duplicates]
-        )
-        await self._schedule(recovered)
+        recovered = [d for j, d in enumerate(to_write) if j >= len(kept) and j not in duplicates]
+        _, requeued = await self._enqueue(recovered, {d["_id"] for d in recovered})
+        await self._schedule(requeued)
 
-        own = {deliveries[i].id: deliveries[i] for i in mine}
-        others = [i for i in dict.fromkeys(answer_ids) if i not in own]
-        found = {}
-        if others:
-            cursor = self._deliveries.find({"_id": {"$in": others}})
-            found = {d.id: d for d in await self._live([d async for d in cursor])}
-        return [own[i] if i in own else found[i] for i in answer_ids]
+        fresh = {deliveries[i].id: deliveries[i] for i in mine}
+        others = [i for i in dict.fromkeys(answer_ids) if i not in fresh]
+        found = {d.id: d for d in await self._read_deliveries(others)}
+        return [fresh[i] if i in fresh else found[i] for i in answer_ids]
 
-    async def _finished_first(self, docs: list[Doc]) -> bool:
-        """True when each of `docs` is stored as the same delivery: another process claimed
-        it from the queue, sent it and stored it finished before this one stored it."""
-        stored = {
-            d["_id"]: d
-            async for d in self._deliveries.find({"_id": {"$in": [d["_id"] for d in docs]}})
-        }
-        return all(
-            (found := stored.get(d["_id"])) is not None
-            and all(found.get(k) == d[k] for k in ("account_id", "profile_id", "created_at"))
-            for d in docs
-        )
-
-    async def _enqueue(self, docs: list[Doc]) -> tuple[set[int], list[Doc]]:
-        """Writes the queue entries of new deliveries; answers the positions of those that
-        already had one, and the entries written, to be scheduled."""
-        entries = [(i, e) for i, d in enumerate(docs) if (e := transitions.entry_for(d))]
+    async def _enqueue(self, docs: list[Doc], stored: set[str]) -> tuple[set[int], list[Doc]]:
+        """Writes the queue entries of new deliveries, those in `stored` marked as having
+        their document in `deliveries`; answers the positions of those that already had an
+        entry, and the entries written, to be scheduled."""
+        entries = [
+            (i, {**e, "stored": True} if d["_id"] in stored else e)
+            for i, d in enumerate(docs)
+            if (e := transitions.entry_for(d))
+        ]
         taken = await _insert_new(self._queue, [e for _, e in entries])
         written = [e for j, (_, e) in enumerate(entries) if j not in taken]
         return {entries[j][0] for j in taken}, written
@@ -750,50 +743,89 @@ class MongoStore:
         """The deliveries stored as `docs`, each as its queue entry has it, if it has one."""
         if not docs:
             return []
-        await self._settled(d["_id"] for d in docs)
-        if len(docs) == 1:
-            entry = await self._queue.find_one({"_id": docs[0]["_id"]})
-            entries = {} if entry is None else {entry["_id"]: entry}
-        else:
-            cursor = self._queue.find({"_id": {"$in": [d["_id"] for d in docs]}})
-            entries = {e["_id"]: e async for e in cursor}
+        entries = await self._entries_of([d["_id"] for d in docs])
         return [
             delivery_from_doc(entries[d["_id"]]["delivery"] if d["_id"] in entries else d)
             for d in docs
         ]
 
+    async def _entries_of(self, delivery_ids: Sequence[str]) -> dict[str, Doc]:
+        """The queue entries of `delivery_ids` that have one, by id."""
+        if not delivery_ids:
+            return {}
+        await self._settled(delivery_ids)
+        if len(delivery_ids) == 1:
+            entry = await self._queue.find_one({"_id": delivery_ids[0]})
+            return {} if entry is None else {entry["_id"]: entry}
+        cursor = self._queue.find({"_id": {"$in": list(delivery_ids)}})
+        return {e["_id"]: e async for e in cursor}
+
+    async def _read_deliveries(self, delivery_ids: Sequence[str]) -> list[Delivery]:
+        """The deliveries `delivery_ids` that exist, in that order, each as its queue entry
+        has it if it has one, else as stored. The queue is read first: a finish stores the
+        delivery before it drops the entry, so one finishing meanwhile is found in either."""
+        ids = list(dict.fromkeys(delivery_ids))
+        entries = await self._entries_of(ids)
+        rest = [i for i in ids if i not in entries]
+        stored: dict[str, Doc] = {}
+        if len(rest) == 1:
+            doc = await self._deliveries.find_one({"_id": rest[0]})
+            stored = {} if doc is None else {doc["_id"]: doc}
+        elif rest:
+            stored = {d["_id"]: d async for d in self._deliveries.find({"_id": {"$in": rest}})}
+        return [
+            delivery_from_doc(entries[i]["delivery"] if i in entries else stored[i])
+            for i in ids
+            if i in entries or i in stored
+        ]
+
     async def get_delivery(self, account_id: str, delivery_id: str) -> Delivery | None:
-        doc = _owned(await self._deliveries.find_one({"_id": delivery_id}), account_id)
-        return None if doc is None else (await self._live([doc]))[0]
+        found = await self._read_deliveries([delivery_id])
+        return found[0] if found and found[0].account_id == account_id else None
 
     async def get_deliveries(self, account_id: str, delivery_ids: Sequence[str]) -> list[Delivery]:
-        cursor = self._deliveries.find(
-            {"_id": {"$in": list(delivery_ids)}, "account_id": account_id}
-        )
-        return await self._live([d async for d in cursor])
+        found = await self._read_deliveries(delivery_ids)
+        return [d for d in found if d.account_id == account_id]
 
     async def list_deliveries(
         self, account_id: str, where: DeliveryFilter, after: Keyset | None, limit: int
     ) -> list[Delivery]:
         if where.status is not None and where.status.value in ACTIVE_STATUSES:
             # Only the queue knows which deliveries are waiting and which are in flight.
-            query: Doc = {
-                "delivery.account_id": account_id,
-                "delivery.status": where.status.value,
-                **_older_than(after, "delivery."),
-            }
-            if where.profile_id is not None:
-                query["delivery.profile_id"] = where.profile_id
-            await self._settled()
-            cursor = self._queue.find(query).sort(_QUEUED_NEWEST_FIRST).limit(limit)
-            return [delivery_from_doc(e["delivery"]) async for e in cursor]
-        query = {"account_id": account_id, **_older_than(after)}
+            return [
+                delivery_from_doc(d) for d in await self._queued(account_id, where, after, limit)
+            ]
+        query: Doc = {"account_id": account_id, **_older_than(after)}
         if where.profile_id is not None:
             query["profile_id"] = where.profile_id
         if where.status is not None:
             query["status"] = where.status.value
+            cursor = self._deliveries.find(query).sort(_NEWEST_FIRST).limit(limit)
+            return await self._live([d async for d in cursor])
+        # Unfinished deliveries without a key are only in the queue, which is read first (see
+        # `_read_deliveries`). A delivery among the first `limit` of both has its entry on the
+        # queue's page, if it has one, since whatever precedes it there precedes it here.
+        queued = await self._queued(account_id, where, after, limit)
         cursor = self._deliveries.find(query).sort(_NEWEST_FIRST).limit(limit)
-        return await self._live([d async for d in cursor])
+        newest = {d["_id"]: d for d in queued}
+        async for doc in cursor:
+            newest.setdefault(doc["_id"], doc)
+        page = sorted(newest.values(), key=lambda d: (d["created_at"], d["_id"]), reverse=True)
+        return [delivery_from_doc(d) for d in page[:limit]]
+
+    async def _queued(
+        self, account_id: str, where: DeliveryFilter, after: Keyset | None, limit: int
+    ) -> list[Doc]:
+        """A page of the account's unfinished deliveries, newest first, as their entries hold
+        them."""
+        query: Doc = {"delivery.account_id": account_id, **_older_than(after, "delivery.")}
+        if where.profile_id is not None:
+            query["delivery.profile_id"] = where.profile_id
+        if where.status is not None:
+            query["delivery.status"] = where.status.value
+        await self._settled()
+        cursor = self._queue.find(query).sort(_QUEUED_NEWEST_FIRST).limit(limit)
+        return [e["delivery"] async for e in cursor]
 
     async def claim_due(
         self, owner: str, now: datetime, lease_until: datetime, limit: int
@@ -980,14 +1012,26 @@ class MongoStore:
     async def _leave_all(self, left: list[tuple[Doc, transitions.Change]]) -> Refused:
         """Writes the deliveries as they end up, then drops their entries: a process stopped
         between the two leaves entries that are claimed again once their leases run out.
-        A delivery not stored yet is stored as it ends up: its publisher stopped between
-        writing the entry and the delivery, or is about to write it (`_finished_first`)."""
-        updates = []
-        for entry, change in left:
-            final = {**entry["delivery"], **change.delivery}
-            del final["_id"]
-            updates.append(UpdateOne({"_id": entry["_id"]}, {"$set": final}, upsert=True))
-        await _write_apart(self._deliveries, updates)
+        A delivery only queued so far is inserted, which FerretDB checks against its `_id`
+        index where an update by `_id` reads the whole collection; one stored already (a key
+        names it, it was queued again by hand, or a finish is repeated after a process
+        stopped) is updated, or stored as it ends up if its publisher has yet to write it."""
+        finals = [({**entry["delivery"], **change.delivery}, entry) for entry, change in left]
+        new = [final for final, entry in finals if not entry.get("stored")]
+        there = await _insert_new(self._deliveries, new)
+        again = [final for final, entry in finals if entry.get("stored")]
+        again += [new[j] for j in sorted(there)]
+        await _write_apart(
+            self._deliveries,
+            [
+                UpdateOne(
+                    {"_id": final["_id"]},
+                    {"$set": {k: v for k, v in final.items() if k != "_id"}},
+                    upsert=True,
+                )
+                for final in again
+            ],
+        )
         # One delete by `_id` each rather than one `$in`: an `_id` alone is the filter FerretDB
         # hands to its backend's index, where it reads the whole queue for an `$in`.
         await _write_apart(self._queue, [DeleteOne({"_id": entry["_id"]}) for entry, _ in left])
@@ -1074,7 +1118,7 @@ class MongoStore:
             requeued = transitions.requeued(stored.get(delivery_id), account_id, now, statuses)
             if requeued is not None:
                 changes, entry = requeued
-                entries.append(entry)
+                entries.append({**entry, "stored": True})
         taken = await _insert_new(self._queue, entries)
         won = [e for i, e in enumerate(entries) if i not in taken]
         if not won:
@@ -1102,6 +1146,7 @@ class MongoStore:
         if requeued is None:
             return None
         changes, entry = requeued
+        entry["stored"] = True
         if await _insert_new(self._queue, [entry]):
             return None
         await self._deliveries.update_one({"_id": delivery_id}, {"$set": changes})

@@ -55,7 +55,7 @@ async def test_an_attempt_over_within_the_moment_writes_no_lease(
         assert released is True
         # The feed's reader, started by the first claim, reads on its own meanwhile.
         assert [c for c in commands.sent if c[1] != "attempt_feed"] == [
-            ("update", "deliveries", False),
+            ("insert", "deliveries", False),
             ("delete", "delivery_queue", False),
         ]
 

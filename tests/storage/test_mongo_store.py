@@ -15,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from domain.models import AttemptOutcome, Delivery, DeliveryStatus
 from domain.store import DuplicateRecord, Outcome
-from storage import MemoryStore, open_store, transitions
+from storage import MemoryStore, open_store
 from storage.codec import delivery_from_doc, delivery_to_doc
 from storage.mongo import MongoStore
 from storage.mongo_feed import FEED
@@ -180,31 +180,14 @@ async def test_only_unfinished_deliveries_are_in_the_queue(
     assert delivery_from_doc(stored) == succeeded_once(finished, at(20))
 
 
-async def test_a_delivery_whose_publisher_stopped_before_storing_it_is_stored_when_finished(
-    mongo_store: MongoStore, raw: AsyncDatabase[Doc]
-) -> None:
-    given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
-    entry = transitions.entry_for(delivery_to_doc(given))
-    assert entry is not None
-    # The publisher wrote the queue entry and stopped before writing the delivery.
-    await raw["delivery_queue"].insert_one(entry)
-    [claimed] = await mongo_store.claim_due("worker-1", at(10), at(70), 10)
-
-    await mongo_store.release(
-        given.id, "worker-1", Outcome(DeliveryStatus.SUCCEEDED, 1, None), at(20)
-    )
-
-    assert claimed.id == given.id
-    assert await mongo_store.get_delivery("acc_one", given.id) == succeeded_once(given, at(20))
-
-
 async def test_a_publisher_whose_delivery_another_process_finished_first_answers_it(
     mongo_store: MongoStore, raw: AsyncDatabase[Doc]
 ) -> None:
-    given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
+    given = delivery("acc_one", "prf_1", next_attempt_at=at(0), idempotency_key="order-1")
     finished = succeeded_once(given, at(5))
     # What another process leaves when it claims the delivery from the queue, sends it and
-    # stores it finished in between the publisher's two writes.
+    # stores it finished in between the publisher's writes of its entry and of the delivery
+    # the key names.
     await raw["deliveries"].insert_one(delivery_to_doc(finished))
     await raw["delivery_claims"].insert_one(first_claim(given.id, "worker-2", at(1), at(61)))
 
@@ -217,10 +200,10 @@ async def test_a_publisher_whose_delivery_another_process_finished_first_answers
     assert delivery_from_doc(stored) == finished
 
 
-async def test_a_delivery_id_stored_for_another_delivery_is_refused(
+async def test_a_delivery_with_nothing_to_queue_is_refused_an_id_stored_for_another(
     mongo_store: MongoStore, raw: AsyncDatabase[Doc]
 ) -> None:
-    given = delivery("acc_one", "prf_1", next_attempt_at=at(0))
+    given = delivery("acc_one", "prf_1", status=DeliveryStatus.FAILED, next_attempt_at=None)
     other = replace(given, profile_id="prf_2", status=DeliveryStatus.SUCCEEDED)
     await raw["deliveries"].insert_one(delivery_to_doc(other))
 

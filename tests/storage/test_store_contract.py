@@ -468,6 +468,36 @@ async def test_deliveries_are_listed_newest_first_by_profile_and_status(store: S
     assert ids(second_page) == ["dlv_2"]
 
 
+async def test_pages_of_all_deliveries_interleave_finished_waiting_and_in_flight(
+    store: Store,
+) -> None:
+    waiting = delivery(ACC, "prf_1", id="dlv_1", created_at=at(1), next_attempt_at=at(50))
+    failed = delivery(ACC, "prf_1", id="dlv_2", created_at=at(2), next_attempt_at=at(0))
+    keyed = delivery(ACC, "prf_1", id="dlv_3", created_at=at(3), idempotency_key="k")
+    succeeded = delivery(ACC, "prf_1", id="dlv_4", created_at=at(4), next_attempt_at=at(0))
+    in_flight = delivery(ACC, "prf_1", id="dlv_5", created_at=at(5), next_attempt_at=at(0))
+    await store.insert_deliveries([waiting, failed, keyed, succeeded])
+    await store.claim_due("worker-1", at(10), at(70), 10)
+    await store.release(failed.id, "worker-1", Outcome(DeliveryStatus.FAILED, 1, None), at(11))
+    await store.release(
+        succeeded.id, "worker-1", Outcome(DeliveryStatus.SUCCEEDED, 1, None), at(11)
+    )
+    await store.insert_deliveries([in_flight])
+    await store.claim_due("worker-1", at(12), at(72), 10)
+
+    pages: list[list[Delivery]] = []
+    after = None
+    while page := await store.list_deliveries(ACC, ALL_DELIVERIES, after, 2):
+        pages.append(page)
+        after = Keyset(page[-1].created_at, page[-1].id)
+
+    assert [[(d.id, d.status) for d in page] for page in pages] == [
+        [("dlv_5", DeliveryStatus.DELIVERING), ("dlv_4", DeliveryStatus.SUCCEEDED)],
+        [("dlv_3", DeliveryStatus.DELIVERING), ("dlv_2", DeliveryStatus.FAILED)],
+        [("dlv_1", DeliveryStatus.PENDING)],
+    ]
+
+
 async def test_the_status_filter_follows_every_change_of_status(store: Store) -> None:
     given = delivery(ACC, "prf_1", next_attempt_at=at(0))
     await store.insert_deliveries([given])
