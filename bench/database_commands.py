@@ -12,8 +12,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 COMMANDS = "callbackd_database_commands_total"
 # What a publish call of reports without idempotency keys asks for itself: its key, kept
-# for a second, and each report's queue entry and delivery.
-PUBLISHING = frozenset({"find api_keys", "insert delivery_queue", "insert deliveries"})
+# for a second, and each report's queue entry (its delivery is stored when it finishes).
+PUBLISHING = frozenset({"find api_keys", "insert delivery_queue"})
 RELEASED = "callbackd_deliveries_released_total"
 # How long to wait for the last deliveries of a round to be written finished.
 SETTLE_SECONDS = 10.0
