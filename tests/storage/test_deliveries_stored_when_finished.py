@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC
 from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from domain.models import Delivery, DeliveryStatus
@@ -28,15 +26,6 @@ pytestmark = pytest.mark.mongo
 Doc = dict[str, Any]
 ACC = "acc_one"
 SUCCEEDED = Outcome(DeliveryStatus.SUCCEEDED, 1, None)
-
-
-@pytest.fixture
-async def raw(mongodb_url: str, mongo_database: str) -> AsyncIterator[AsyncDatabase[Doc]]:
-    client: AsyncMongoClient[Doc] = AsyncMongoClient(mongodb_url, tz_aware=True, tzinfo=UTC)
-    try:
-        yield client[mongo_database]
-    finally:
-        await client.close()
 
 
 @pytest.fixture

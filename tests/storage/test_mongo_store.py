@@ -6,11 +6,10 @@ import asyncio
 import random
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from domain.models import AttemptOutcome, Delivery, DeliveryStatus
@@ -27,16 +26,6 @@ pytestmark = pytest.mark.mongo
 
 Doc = dict[str, Any]
 STREAMED = 150
-
-
-@pytest.fixture
-async def raw(mongodb_url: str, mongo_database: str) -> AsyncIterator[AsyncDatabase[Doc]]:
-    """The store's database through a client of its own, for what the store does not show."""
-    client: AsyncMongoClient[Doc] = AsyncMongoClient(mongodb_url, tz_aware=True, tzinfo=UTC)
-    try:
-        yield client[mongo_database]
-    finally:
-        await client.close()
 
 
 @pytest.fixture
