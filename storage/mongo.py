@@ -223,6 +223,17 @@ async def _insert_new(collection: AsyncIOMotorCollection[Doc], docs: list[Doc]) 
     return set()
 
 
+async def _by_id(collection: AsyncIOMotorCollection[Doc], ids: Sequence[str]) -> dict[str, Doc]:
+    """The documents of `ids` that exist, by `_id`. One id is asked for by equality, the
+    filter FerretDB hands to its backend; several with one `$in`."""
+    if len(ids) == 1:
+        doc = await collection.find_one({"_id": ids[0]})
+        return {} if doc is None else {doc["_id"]: doc}
+    if not ids:
+        return {}
+    return {d["_id"]: d async for d in collection.find({"_id": {"$in": list(ids)}})}
+
+
 async def _write_apart(
     collection: AsyncIOMotorCollection[Doc], ops: Sequence[UpdateOne | DeleteOne]
 ) -> None:
@@ -754,11 +765,7 @@ class MongoStore:
         if not delivery_ids:
             return {}
         await self._settled(delivery_ids)
-        if len(delivery_ids) == 1:
-            entry = await self._queue.find_one({"_id": delivery_ids[0]})
-            return {} if entry is None else {entry["_id"]: entry}
-        cursor = self._queue.find({"_id": {"$in": list(delivery_ids)}})
-        return {e["_id"]: e async for e in cursor}
+        return await _by_id(self._queue, delivery_ids)
 
     async def _read_deliveries(self, delivery_ids: Sequence[str]) -> list[Delivery]:
         """The deliveries `delivery_ids` that exist, in that order, each as its queue entry
@@ -766,13 +773,7 @@ class MongoStore:
         delivery before it drops the entry, so one finishing meanwhile is found in either."""
         ids = list(dict.fromkeys(delivery_ids))
         entries = await self._entries_of(ids)
-        rest = [i for i in ids if i not in entries]
-        stored: dict[str, Doc] = {}
-        if len(rest) == 1:
-            doc = await self._deliveries.find_one({"_id": rest[0]})
-            stored = {} if doc is None else {doc["_id"]: doc}
-        elif rest:
-            stored = {d["_id"]: d async for d in self._deliveries.find({"_id": {"$in": rest}})}
+        stored = await _by_id(self._deliveries, [i for i in ids if i not in entries])
         return [
             delivery_from_doc(entries[i]["delivery"] if i in entries else stored[i])
             for i in ids
@@ -889,14 +890,8 @@ class MongoStore:
             _, delivery_id = heapq.heappop(self._noticed_due)
             if delivery_id not in mine and delivery_id not in self._leased:
                 ids.add(delivery_id)
-        if not ids:
-            return []
-        if len(ids) == 1:
-            entry = await self._queue.find_one({"_id": ids.pop()})
-            entries = [] if entry is None else [entry]
-        else:
-            entries = await self._queue.find({"_id": {"$in": sorted(ids)}}).to_list(None)
-        return [e for e in entries if e["due_at"] is not None and e["due_at"] <= now]
+        entries = await _by_id(self._queue, sorted(ids))
+        return [e for e in entries.values() if e["due_at"] is not None and e["due_at"] <= now]
 
     def _own_due_now(self, now: datetime, limit: int) -> list[Doc]:
         found: dict[str, Doc] = {}
