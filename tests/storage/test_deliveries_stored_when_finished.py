@@ -19,7 +19,7 @@ from storage.codec import delivery_from_doc, delivery_to_doc
 from storage.mongo import MongoStore
 from tests.support.commands import Commands
 from tests.support.factories import at, delivery
-from tests.support.stores import started
+from tests.support.stores import claimed_by_worker_1, started
 
 pytestmark = pytest.mark.mongo
 
@@ -79,9 +79,7 @@ async def test_a_report_without_a_key_is_published_in_one_insert_and_read_from_t
 async def test_its_finish_inserts_the_delivery_and_drops_the_entry(
     store: MongoStore, raw: AsyncDatabase[Doc], commands: Commands
 ) -> None:
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
+    given = await claimed_by_worker_1(store)
     commands.sent.clear()
 
     await store.release(given.id, "worker-1", SUCCEEDED, at(20))
@@ -98,10 +96,10 @@ async def test_its_finish_inserts_the_delivery_and_drops_the_entry(
 async def test_a_report_with_a_key_is_stored_at_once_and_updated_when_it_finishes(
     store: MongoStore, raw: AsyncDatabase[Doc], commands: Commands
 ) -> None:
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0), idempotency_key="order-1")
-    await store.insert_deliveries([given])
+    keyed = delivery(ACC, "prf_1", next_attempt_at=at(0), idempotency_key="order-1")
+    given = await claimed_by_worker_1(store, keyed)
+    # Stored as published; the claim wrote nothing to `deliveries`.
     assert await stored(raw, given.id) == given
-    await store.claim_due("worker-1", at(10), at(70), 10)
     commands.sent.clear()
 
     await store.release(given.id, "worker-1", SUCCEEDED, at(20))
@@ -116,9 +114,7 @@ async def test_a_report_with_a_key_is_stored_at_once_and_updated_when_it_finishe
 async def test_a_finish_repeated_after_its_process_stopped_updates_what_the_first_stored(
     store: MongoStore, raw: AsyncDatabase[Doc]
 ) -> None:
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
+    given = await claimed_by_worker_1(store)
     # What a finish that stopped before dropping the entry left: the delivery stored as it
     # stood then.
     await raw["deliveries"].insert_one(delivery_to_doc(replace(given, updated_at=at(15))))
@@ -132,9 +128,7 @@ async def test_a_finish_repeated_after_its_process_stopped_updates_what_the_firs
 async def test_a_delivery_queued_again_by_hand_is_updated_when_it_finishes_again(
     store: MongoStore, raw: AsyncDatabase[Doc], commands: Commands
 ) -> None:
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
+    given = await claimed_by_worker_1(store)
     await store.release(given.id, "worker-1", Outcome(DeliveryStatus.FAILED, 1, None), at(20))
     assert await store.requeue(ACC, given.id, at(30)) is not None
     await store.claim_due("worker-1", at(31), at(91), 10)

@@ -10,12 +10,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from domain.models import Delivery, DeliveryStatus
+from domain.models import DeliveryStatus
 from domain.store import Outcome
 from storage.mongo import MongoStore
 from tests.support.commands import Commands
-from tests.support.factories import at, delivery
-from tests.support.stores import started
+from tests.support.factories import at
+from tests.support.stores import claimed_by_worker_1, started
 
 pytestmark = pytest.mark.mongo
 
@@ -29,14 +29,6 @@ MOMENT = 0.05
 async def other_process(mongodb_url: str, mongo_database: str) -> AsyncIterator[MongoStore]:
     async with started(MongoStore(mongodb_url, mongo_database)) as store:
         yield store
-
-
-async def claimed_by_worker_1(store: MongoStore) -> Delivery:
-    """A delivery worker-1 claimed at at(10) with a lease until at(70)."""
-    given = delivery(ACC, "prf_1", next_attempt_at=at(0))
-    await store.insert_deliveries([given])
-    await store.claim_due("worker-1", at(10), at(70), 10)
-    return given
 
 
 async def test_an_attempt_over_within_the_moment_writes_no_lease(
