@@ -134,12 +134,13 @@ class Engine:
 
     async def _profiles_of(self, batch: list[Delivery]) -> dict[tuple[str, str], Profile]:
         """The profiles of a claimed batch, one read per account rather than one per delivery
-        (a batch is mostly a few busy profiles' deliveries), the accounts' reads at once."""
+        (a batch is mostly a few busy profiles' deliveries), the accounts' reads at once; a
+        store may answer them from copies it keeps up to date (`profiles_for_sending`)."""
         wanted: dict[str, set[str]] = {}
         for delivery in batch:
             wanted.setdefault(delivery.account_id, set()).add(delivery.profile_id)
         read = await asyncio.gather(
-            *(self._store.get_profiles(a, sorted(ids)) for a, ids in wanted.items())
+            *(self._store.profiles_for_sending(a, sorted(ids)) for a, ids in wanted.items())
         )
         return {(p.account_id, p.id): p for profiles in read for p in profiles}
 

@@ -22,6 +22,10 @@ from domain.models import (
     SigningSecret,
 )
 
+# How long a copy of a profile read for sending may serve sends in a process that is never
+# told of a change another process wrote to it (a notice lost, or a feed that wrapped).
+PROFILES_FOR_SENDING_KEPT_FOR = 1.0
+
 
 class DuplicateRecord(Exception):
     """A record with the same id (or, for accounts, the same key hash) is already stored."""
@@ -162,6 +166,15 @@ class Store(Protocol):
 
     async def get_profiles(self, account_id: str, profile_ids: Sequence[str]) -> list[Profile]:
         """The profiles among `profile_ids` that exist, in any order."""
+
+    async def profiles_for_sending(
+        self, account_id: str, profile_ids: Sequence[str]
+    ) -> list[Profile]:
+        """As `get_profiles`, for the sends of claimed deliveries, which may be answered
+        from copies read a moment ago: a change this store wrote is in the answer at once,
+        one another process wrote once this store hears of it (a store shared by processes
+        tells the others of each change it writes that a send depends on), and at most
+        `PROFILES_FOR_SENDING_KEPT_FOR` seconds after it was written if it never does."""
 
     async def list_profiles(
         self, account_id: str, where: ProfileFilter, after: Keyset | None, limit: int

@@ -24,6 +24,11 @@ no TTL or partial indexes. What shapes this module:
   by id when due. Reading the queue for due entries is left to recovery: leases that ran
   out and notices missed (a process that was not reading, a feed that wrapped), once per
   sweep period (`SWEEP_SECONDS` unless configured).
+- A process keeps the profiles it read for sending (`profiles_for_sending`), so a busy
+  profile's sends do not each read it, until it writes a change to one or hears of one: a
+  process that changes a profile in a way a send depends on says so in a notice, which
+  comes before the notices of whatever it queues after the change. A copy whose notice is
+  missed serves for `PROFILES_FOR_SENDING_KEPT_FOR` at most.
 - Every server gets the same commands. A write that depends on what a document holds
   (revoking a key, noting its last use, changing a profile's status, counting its
   failures, pausing it, rekeying its secrets, resuming held entries, expiring old
@@ -60,6 +65,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -84,7 +90,9 @@ from domain.models import (
     ProfileEvent,
     SigningSecret,
 )
+from domain.recent import Recent
 from domain.store import (
+    PROFILES_FOR_SENDING_KEPT_FOR,
     Backlog,
     DeliveryFilter,
     DuplicateRecord,
@@ -129,6 +137,19 @@ log = logging.getLogger("callbackd.storage")
 
 # When a queued delivery falls due, and its id.
 Due = tuple[datetime, str]
+# A profile's account and id.
+ProfileKey = tuple[str, str]
+SendingProfiles = Recent[ProfileKey, Profile]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What a process tells processes with workers over the feed: deliveries it queued and
+    when they fall due, and profiles it changed, whose copies kept for sending go."""
+
+    due: list[Due] = field(default_factory=list)
+    profiles: list[ProfileKey] = field(default_factory=list)
+
 
 _DUPLICATE_KEY = 11000
 
@@ -266,10 +287,12 @@ class MongoStore:
         claims: bool = True,
         on_command: Observer | None = None,
         lease_written_after: float = LEASE_WRITTEN_AFTER_SECONDS,
+        sending_profiles: SendingProfiles | None = None,
     ) -> None:
         """`claims` says whether this process claims deliveries (has workers): one that does
         not announces everything it queues. `on_command` is told of every command sent.
-        A lease is written once its attempt is in flight for `lease_written_after` seconds."""
+        A lease is written once its attempt is in flight for `lease_written_after` seconds.
+        `sending_profiles` keeps the profiles read for sending (`profiles_for_sending`)."""
         self._client: AsyncIOMotorClient[Doc] = AsyncIOMotorClient(
             url,
             tz_aware=True,
@@ -292,7 +315,7 @@ class MongoStore:
         self._replay_keys = self._db["replay_keys"]
         self._followers: FanOut[Attempt] = FanOut()
         self._event_followers: FanOut[ProfileEvent] = FanOut()
-        self._notice_followers: FanOut[list[Due]] = FanOut()
+        self._notice_followers: FanOut[Notice] = FanOut()
         self._has_workers = claims
         self._listener: asyncio.Task[None] | None = None
         # The claimers of this process to wake when work is queued (`wake_on_work`).
@@ -302,6 +325,11 @@ class MongoStore:
         self._own_entries: dict[tuple[str, int], Doc] = {}
         # Entries other processes announced: (due_at, id).
         self._noticed_due: list[Due] = []
+        self._for_sending = (
+            sending_profiles
+            if sending_profiles is not None
+            else SendingProfiles(PROFILES_FOR_SENDING_KEPT_FOR)
+        )
         # Entries this process holds the lease of, as its claim left them; their leases are
         # written once their attempts outlast `lease_written_after`, if ever.
         self._leased: Leases[UpdateOne] = Leases(
@@ -480,6 +508,50 @@ class MongoStore:
         cursor = self._profiles.find({"_id": wanted, "account_id": account_id})
         return [profile_from_doc(d) async for d in cursor]
 
+    async def profiles_for_sending(
+        self, account_id: str, profile_ids: Sequence[str]
+    ) -> list[Profile]:
+        """Kept from one read for a moment, so that a busy profile's sends do not each read
+        it; the copies go when this process changes the profile or hears that another one
+        did (`_changed_profile`), which is why this process starts hearing notices first."""
+        self._hear_notices()
+        found: list[Profile] = []
+        wanted: list[str] = []
+        for profile_id in dict.fromkeys(profile_ids):
+            kept = self._for_sending.get((account_id, profile_id))
+            if kept is None:
+                wanted.append(profile_id)
+            else:
+                found.append(kept)
+        if wanted:
+            reading = self._for_sending.reading()
+            for profile in await self.get_profiles(account_id, wanted):
+                self._for_sending.keep((account_id, profile.id), profile, reading)
+                found.append(profile)
+        return found
+
+    async def _changed_profile(
+        self, account_id: str, profile_id: str, *, tell_others: bool = True
+    ) -> None:
+        """After a write to a profile: this process's copy for sending goes, and, unless the
+        change is one no send depends on, a notice tells the other processes to drop theirs.
+        Old processes read the notice as one of no deliveries."""
+        self._for_sending.forget((account_id, profile_id))
+        if not tell_others:
+            return
+        try:
+            await self._feed.write(
+                "notice", [{"due": [], "profiles": [{"account_id": account_id, "id": profile_id}]}]
+            )
+        except PyMongoError as e:
+            log.warning(
+                "profile %s is changed but other processes are not told; they read it again "
+                "within %g s: %s",
+                profile_id,
+                PROFILES_FOR_SENDING_KEPT_FOR,
+                e,
+            )
+
     async def list_profiles(
         self, account_id: str, where: ProfileFilter, after: Keyset | None, limit: int
     ) -> list[Profile]:
@@ -502,7 +574,10 @@ class MongoStore:
         doc = await self._modify(
             self._profiles, profile_id, {"account_id": account_id}, {"$set": changes}
         )
-        return None if doc is None else profile_from_doc(doc)
+        if doc is None:
+            return None
+        await self._changed_profile(account_id, profile_id)
+        return profile_from_doc(doc)
 
     async def update_profile_template(
         self,
@@ -549,7 +624,10 @@ class MongoStore:
         )
 
     async def delete_profile(self, account_id: str, profile_id: str) -> bool:
-        return await self._remove(self._profiles, profile_id, {"account_id": account_id})
+        removed = await self._remove(self._profiles, profile_id, {"account_id": account_id})
+        if removed:
+            await self._changed_profile(account_id, profile_id)
+        return removed
 
     async def profiles_in_id_order(
         self, after: str | None, batch_size: int
@@ -577,6 +655,8 @@ class MongoStore:
                 {"$set": sealed_fields_to_doc(new)},
             )
             written.append(result.matched_count == 1)
+            if written[-1]:
+                await self._changed_profile(old.account_id, old.id)
         return written
 
     async def change_profile_status(
@@ -592,7 +672,10 @@ class MongoStore:
             {"account_id": account_id, "status": current.get("status")},
             {"$set": health.status_fields(change)},
         )
-        return None if doc is None else profile_from_doc(doc)
+        if doc is None:
+            return None
+        await self._changed_profile(account_id, profile_id)
+        return profile_from_doc(doc)
 
     async def set_rate_limit(
         self, account_id: str, profile_id: str, max_per_second: float | None, now: datetime
@@ -607,9 +690,13 @@ class MongoStore:
         )
         if doc is None:
             return None
-        if doc["failing_since"] is None:
+        began = doc["failing_since"] is None
+        if began:
             await self._profiles.update_one({"_id": profile_id}, {"$set": {"failing_since": at}})
             doc["failing_since"] = at
+        # Others are told only when the failures begin: a send reads the count only to see
+        # whether a success has failures to forget.
+        await self._changed_profile(account_id, profile_id, tell_others=began)
         return profile_from_doc(doc)
 
     async def forget_failures(self, account_id: str, profile_id: str) -> None:
@@ -624,7 +711,10 @@ class MongoStore:
             {"account_id": account_id},
             {"$max": {"paused_until": until}},
         )
-        return None if doc is None else profile_from_doc(doc)
+        if doc is None:
+            return None
+        await self._changed_profile(account_id, profile_id)
+        return profile_from_doc(doc)
 
     async def take_send_slots(self, slots: Sequence[Slot]) -> list[bool]:
         if not slots:
@@ -868,18 +958,21 @@ class MongoStore:
         the first sweep finds those announced before."""
         if self._listener is not None or self._feed.closed:
             return
-        notices = self._feed.follow(self._notice_followers, Kind("notice", _due_from_doc))
+        notices = self._feed.follow(self._notice_followers, Kind("notice", _notice_from_doc))
         self._listener = asyncio.get_running_loop().create_task(
             self._listen(notices), name="notice-listener"
         )
 
-    async def _listen(self, notices: Subscription[list[Due]]) -> None:
-        async for due in notices:
-            for item in due:
+    async def _listen(self, notices: Subscription[Notice]) -> None:
+        async for notice in notices:
+            for key in notice.profiles:
+                self._for_sending.forget(key)
+            for item in notice.due:
                 if len(self._noticed_due) < OWN_ENTRIES:
                     heapq.heappush(self._noticed_due, item)
-            # Also for work due later: a claim that finds nothing due costs no command.
-            self._wake()
+            if notice.due:
+                # Also for work due later: a claim that finds nothing due costs no command.
+                self._wake()
 
     async def _noticed_now(self, now: datetime, limit: int, claimed: list[Doc]) -> list[Doc]:
         """The entries notices told of that are due now, read by id; those that are not
@@ -1272,5 +1365,8 @@ class MongoStore:
         return self._feed.readers
 
 
-def _due_from_doc(notice: Doc) -> list[Due]:
-    return [(d["at"], d["id"]) for d in notice["due"]]
+def _notice_from_doc(notice: Doc) -> Notice:
+    return Notice(
+        due=[(d["at"], d["id"]) for d in notice["due"]],
+        profiles=[(p["account_id"], p["id"]) for p in notice.get("profiles", [])],
+    )
