@@ -3,10 +3,11 @@ delivered callback, counted with pymongo's command monitoring (the store's `on_c
 
 For each size, a fresh database gets that many finished deliveries (`bench.seed`), then
 `--callbacks` reports go the engine's way on the happy path: published in one batch,
-claimed in batches of the engine's concurrency, the batch's profiles read at once, the
-attempt recorded (stored and put on the feed), the delivery released as succeeded. No HTTP
-is sent: the figure is the store's, and carries over to a real MongoDB deployment. Starts
-FerretDB (on `--ferretdb-backend`, SQLite by default) unless MONGODB_URL is set.
+claimed in batches of the engine's concurrency, the batch's profiles read for sending (a
+copy kept from one batch to the next), the attempt recorded (stored and put on the feed),
+the delivery released as succeeded. No HTTP is sent: the figure is the store's, and
+carries over to a real MongoDB deployment. Starts FerretDB (on `--ferretdb-backend`, SQLite
+by default) unless MONGODB_URL is set.
 
 Each size is counted three ways: each delivery claimed and finished alone (a quiet engine,
 where each report is sent before the next comes: nothing can be grouped, the worst case),
@@ -127,7 +128,7 @@ async def _measure(
             now = clock.now()
             batch = await store.claim_due("commands", now, now + LEASE, batch_size)
             if batch:
-                await store.get_profiles(account_id, [given.id])
+                await store.profiles_for_sending(account_id, [given.id])
 
             async def deliver(delivery: Delivery, now: datetime = now) -> None:
                 number = delivery.attempt_count + 1
