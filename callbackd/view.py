@@ -42,11 +42,16 @@ from graph.errors import (
 )
 from live.streams import SharedStreams, encode_message
 from resolvers.schema import delivery_pages, schema
-from storage import is_unavailable
+from storage import bounded, is_unavailable
 
 log = logging.getLogger("callbackd.graphql")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+# How long the database work of one request over HTTP may take in all. A database that has
+# stopped answering (connections open, no replies) is otherwise only noticed by the driver's
+# monitor, which under load took longer than clients wait; past this the answer is
+# SERVICE_UNAVAILABLE.
+REQUEST_DATABASE_SECONDS = 10.0
 
 
 class Refused(Exception):
@@ -92,7 +97,8 @@ class GraphQLView(GraphQL[Context, None]):
             return await super().run(request, context, root_value)
         media = GRAPHQL_RESPONSE if _accepts_graphql_response(request) else "application/json"
         try:
-            response = await super().run(request, context, root_value)
+            with bounded(REQUEST_DATABASE_SECONDS):
+                response = await super().run(request, context, root_value)
         except Refused as e:
             return _error_response(e.status, e.code, e.message, media)
         except HTTPException as e:

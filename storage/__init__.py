@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from domain.store import Store
+from storage.deadlines import bounded
 from storage.errors import is_unavailable
 from storage.memory import MemoryStore
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     # Only named: a server without MongoDB does not load the driver.
     from storage.commands import Observer
 
-__all__ = ["MemoryStore", "is_unavailable", "open_store"]
+__all__ = ["MemoryStore", "bounded", "is_unavailable", "open_store"]
 
 
 def open_store(
