@@ -51,9 +51,10 @@ no TTL or partial indexes. What shapes this module:
   written is passed once its lease would have run out, and the next attempt claimed.
   Deliveries finished at about the same time are written together, and so are attempts
   recorded at about the same time (`storage.grouped`), up to `GROUP_WRITERS` groups at
-  once; the per-document writes of a claim or a group (updates and deletes by `_id`) go as
-  up to `WRITES_APART` commands at once, as FerretDB applies a command's writes one after
-  another.
+  once; a group started while none is being written waits `GROUP_GATHER_SECONDS` for
+  company, or until `GROUP_FULL` writes wait; the per-document writes of a claim or a
+  group (updates and deletes by `_id`) go as up to `WRITES_APART` commands at once, as
+  FerretDB applies a command's writes one after another.
 """
 
 from __future__ import annotations
@@ -174,6 +175,14 @@ NOTICE_SIZE = 1_000
 # command's writes one after another, so one group at a time kept a busy engine's workers
 # waiting on it (half of each send's time on FerretDB/PostgreSQL).
 GROUP_WRITERS = 4
+# How long a finish, or an attempt's record, waits for others to go in the same command. At a
+# steady rate of reports each callback is mostly alone in flight, and without a wait each
+# cost the database a command of its own for each; the wait delays only what is written
+# after the callback was sent, never a send.
+GROUP_GATHER_SECONDS = 0.02
+# ... unless that many are waiting already: a batch claimed together is mostly answered
+# together, and waiting on would hold up its workers and the next batch's claim.
+GROUP_FULL = 8
 # Commands one bulk write of a hot path is split into, sent at once (`_write_apart`).
 WRITES_APART = 4
 # ... each with at least this many writes: a few writes split apart cost FerretDB more CPU
@@ -338,11 +347,13 @@ class MongoStore:
         # Deliveries finished by this process's workers at about the same time are written
         # together: a few commands for the group rather than two for each.
         self._leaving: Grouped[tuple[Doc, transitions.Change]] = Grouped(
-            self._leave_all, GROUP_WRITERS
+            self._leave_all, GROUP_WRITERS, GROUP_GATHER_SECONDS, GROUP_FULL
         )
         # Attempts recorded at about the same time likewise: one insert of the attempts and
         # one of their feed entries for the group.
-        self._recording: Grouped[Doc] = Grouped(self._record_all, GROUP_WRITERS)
+        self._recording: Grouped[Doc] = Grouped(
+            self._record_all, GROUP_WRITERS, GROUP_GATHER_SECONDS, GROUP_FULL
+        )
         self._sweep_seconds = sweep_seconds
         self._swept_at: datetime | None = None
         self.description = f"MongoDB database {database!r}"

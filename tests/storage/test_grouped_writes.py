@@ -106,3 +106,94 @@ async def test_drain_waits_for_what_was_handed_in() -> None:
 
     assert written.groups == [[1]]
     await caller
+
+
+GATHER = 0.05
+
+
+async def test_with_a_gather_a_lone_write_waits_for_company() -> None:
+    # Given writes that gather for a while
+    written = Written()
+    written.release.set()
+    grouped = Grouped(written.write, gather=GATHER)
+
+    # When one write is handed in
+    caller = asyncio.create_task(grouped(1))
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+    # Then nothing is written yet, and it goes alone once the gather is over
+    assert written.groups == []
+    await caller
+    assert written.groups == [[1]]
+
+
+async def test_writes_handed_in_while_a_group_gathers_join_it() -> None:
+    # Given writes that gather, with writers to spare
+    written = Written()
+    written.release.set()
+    grouped = Grouped(written.write, writers=2, gather=GATHER)
+
+    # When a second write follows the first within the gather, and a third at once
+    first = asyncio.create_task(grouped(1))
+    await asyncio.sleep(GATHER / 5)
+    rest = [asyncio.create_task(grouped(n)) for n in (2, 3)]
+    await asyncio.gather(first, *rest)
+
+    # Then all three go as one group rather than each starting a writer
+    assert written.groups == [[1, 2, 3]]
+
+
+async def test_writes_that_waited_for_a_busy_writer_go_without_gathering_again() -> None:
+    # Given one writer that gathers, busy with a first group
+    written = Written()
+    grouped = Grouped(written.write, gather=GATHER)
+    first = asyncio.create_task(grouped(1))
+    while not written.groups:
+        await asyncio.sleep(GATHER / 5)
+
+    # When a second write waits longer than the gather for the writer to be free
+    second = asyncio.create_task(grouped(2))
+    await asyncio.sleep(GATHER * 1.5)
+    written.release.set()
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+    # Then it is written as soon as the writer is free
+    assert written.groups == [[1], [2]]
+    await asyncio.gather(first, second)
+
+
+async def test_while_a_group_is_written_a_new_group_goes_without_gathering() -> None:
+    # Given writes that gather, with two writers, one busy writing a first group
+    written = Written()
+    grouped = Grouped(written.write, writers=2, gather=GATHER)
+    first = asyncio.create_task(grouped(1))
+    while not written.groups:
+        await asyncio.sleep(GATHER / 5)
+
+    # When a second write is handed in meanwhile
+    second = asyncio.create_task(grouped(2))
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+    # Then it goes at once, with the free writer: the busy database groups what comes
+    assert written.groups == [[1], [2]]
+    written.release.set()
+    await asyncio.gather(first, second)
+
+
+async def test_a_gathering_group_goes_once_full() -> None:
+    # Given writes that gather for far longer than the test, in groups of at most three
+    written = Written()
+    written.release.set()
+    grouped = Grouped(written.write, gather=3600, full=3)
+
+    # When three writes are handed in
+    callers = [asyncio.create_task(grouped(n)) for n in (1, 2, 3)]
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+    # Then they go together at once
+    assert written.groups == [[1, 2, 3]]
+    await asyncio.gather(*callers)
