@@ -1,4 +1,5 @@
-"""Writes handed in while another is being written go together in the next one; every caller
+"""Writes handed in while another is being written go together in the next one; with a gather,
+a group started while none is being written waits for company until it is full; every caller
 returns once its own group is written, and learns when it failed."""
 
 from __future__ import annotations
