@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import time
 import uuid
 from typing import Any
 
@@ -18,6 +17,7 @@ from starlette.responses import Response
 from websockets.typing import Subprotocol
 
 from tests.support import server
+from tests.support.console import until
 from tests.support.receiver import Received, Receiver, ok
 
 pytestmark = pytest.mark.mongo
@@ -39,6 +39,7 @@ mutation ($id: ID!) {
 }
 """
 SUBSCRIBE = "subscription { deliveryAttempts { id } }"
+DELIVERIES = "{ deliveries(first: 10) { edges { node { id status attemptCount } } } }"
 
 
 def post(srv: server.ServerProcess, key: str, query: str, **variables: Any) -> dict[str, Any]:
@@ -52,25 +53,21 @@ def post(srv: server.ServerProcess, key: str, query: str, **variables: Any) -> d
     return data
 
 
-def statuses(srv: server.ServerProcess, key: str) -> dict[str, tuple[str, int]]:
-    query = "{ deliveries(first: 10) { edges { node { id status attemptCount } } } }"
-    data = post(srv, key, query)
+def statuses_in(data: dict[str, Any]) -> dict[str, tuple[str, int]]:
     return {
         e["node"]["id"]: (e["node"]["status"], e["node"]["attemptCount"])
         for e in data["deliveries"]["edges"]
     }
 
 
-async def settled(srv: server.ServerProcess, key: str) -> dict[str, tuple[str, int]]:
-    """The deliveries' statuses once none is waiting or in flight, asking again for up to
-    30 s: a callback reaches its receiver before its outcome is written."""
-    deadline = time.monotonic() + 30
-    while True:
-        found = await asyncio.to_thread(statuses, srv, key)
-        unsettled = [s for s, _ in found.values() if s in ("PENDING", "DELIVERING")]
-        if not unsettled or time.monotonic() > deadline:
-            return found
-        await asyncio.sleep(0.1)
+def statuses(srv: server.ServerProcess, key: str) -> dict[str, tuple[str, int]]:
+    return statuses_in(post(srv, key, DELIVERIES))
+
+
+def settled(data: dict[str, Any]) -> bool:
+    """Whether no delivery is waiting or in flight: a callback reaches its receiver before
+    its outcome is written."""
+    return all(s not in ("PENDING", "DELIVERING") for s, _ in statuses_in(data).values())
 
 
 async def publish_two(srv: server.ServerProcess, key: str, endpoint: str) -> set[str]:
@@ -136,7 +133,8 @@ async def test_callbacks_past_the_bound_are_handed_back_not_left_to_their_lease(
     hold.set()
     with server.running(env) as successor:
         await receiver.wait_for(4, timeout=30)
-        found = await settled(successor, key)
+        base = f"http://127.0.0.1:{successor.port}"
+        found = statuses_in(await until(base, key, DELIVERIES, settled))
 
     assert code == 0
     # The interrupted send is attempt 1 (it reached the receiver); the successor's is 2.
